@@ -1,0 +1,22 @@
+//! The Python bindings: the `ferrocov._engine` native module.
+//!
+//! Each submodule wraps one core crate and registers its classes and
+//! functions here; the tracer lives here too because it is CPython-specific.
+use pyo3::prelude::*;
+
+mod analysis;
+mod config;
+mod data;
+mod files;
+mod report;
+
+#[pymodule]
+fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    analysis::register(m)?;
+    config::register(m)?;
+    data::register(m)?;
+    files::register(m)?;
+    report::register(m)?;
+    Ok(())
+}
