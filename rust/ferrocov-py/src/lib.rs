@@ -8,7 +8,9 @@ mod analysis;
 mod config;
 mod data;
 mod files;
+mod lineset;
 mod report;
+mod tracer;
 
 #[pymodule]
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -18,5 +20,6 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     data::register(m)?;
     files::register(m)?;
     report::register(m)?;
+    tracer::register(m)?;
     Ok(())
 }

@@ -1,0 +1,351 @@
+//! The `ctrace` core: a C-level trace function installed with
+//! `PyEval_SetTrace`, recording executed lines per file in Rust bitsets.
+//!
+//! Why it is shaped this way:
+//! - The measure/skip decision is made once per code object and cached in
+//!   the code object's "extra" slot, so a line event costs a pointer read,
+//!   not a hash lookup on the file name.
+//! - Frames of files we do not measure get `f_trace_lines = 0`, so CPython
+//!   stops sending their line events at all.
+//! - All state is touched only while the GIL is held (trace callbacks and
+//!   Python method calls), which is what makes the unsynchronised global
+//!   below sound on the GIL builds of CPython 3.11-3.13 we support.
+use std::cell::UnsafeCell;
+use std::collections::HashMap;
+use std::ffi::{c_char, c_int, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::lineset::LineSet;
+
+/// The first fields of CPython's `PyFrameObject`, identical in 3.11, 3.12
+/// and 3.13 (Include/internal/pycore_frame.h). We only write
+/// `f_trace_lines`, a plain flag CPython reads before each line event.
+#[repr(C)]
+struct FrameHead {
+    ob_base: ffi::PyObject,
+    f_back: *mut c_void,
+    f_frame: *mut c_void,
+    f_trace: *mut ffi::PyObject,
+    f_lineno: c_int,
+    f_trace_lines: c_char,
+    f_trace_opcodes: c_char,
+}
+
+/// What a code object's extra slot says, packed into one word: the
+/// generation of the tracer that decided (so a new `Coverage` never trusts
+/// an old decision) and either "skip" or the index of the measured file.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Slot {
+    Skip,
+    File(u32),
+}
+
+const SLOT_SKIP_TAG: usize = 1;
+
+fn pack_slot(generation: u32, slot: Slot) -> usize {
+    let tag = match slot {
+        Slot::Skip => SLOT_SKIP_TAG,
+        Slot::File(index) => index as usize + 2,
+    };
+    ((generation as usize) << 32) | tag
+}
+
+fn unpack_slot(generation: u32, word: usize) -> Option<Slot> {
+    if word == 0 || (word >> 32) as u32 != generation {
+        return None;
+    }
+    match word & 0xFFFF_FFFF {
+        SLOT_SKIP_TAG => Some(Slot::Skip),
+        tag => Some(Slot::File((tag - 2) as u32)),
+    }
+}
+
+/// Each tracer gets a new generation; 0 is never used, so an untouched
+/// extra slot (NULL) never looks like a decision.
+static NEXT_GENERATION: AtomicU32 = AtomicU32::new(1);
+
+/// The code-object extra index this module reserved, once per process.
+static EXTRA_INDEX: OnceLock<ffi::Py_ssize_t> = OnceLock::new();
+
+/// Our slot holds plain integers, so there is nothing to free.
+unsafe extern "C" fn free_slot(_extra: *mut c_void) {}
+
+fn extra_index() -> ffi::Py_ssize_t {
+    *EXTRA_INDEX.get_or_init(|| unsafe { ffi::PyUnstable_Eval_RequestCodeExtraIndex(free_slot) })
+}
+
+/// A file being measured: its canonical name and the lines seen.
+struct MeasuredFile {
+    path: String,
+    lines: LineSet,
+}
+
+/// Everything one `Tracer` collects.
+struct TracerCore {
+    generation: u32,
+    should_trace: Py<PyAny>,
+    files: Vec<MeasuredFile>,
+    index_by_path: HashMap<String, u32>,
+    /// Decisions by `co_filename`: many code objects share one file.
+    decided_names: HashMap<String, Slot>,
+    /// The first error raised by `should_trace`, reported by `stop()`.
+    error: Option<PyErr>,
+}
+
+/// A cell whose contents are only reached with the GIL held.
+struct GilCell<T>(UnsafeCell<T>);
+
+// SAFETY: every access happens with the GIL held (see module docs).
+unsafe impl<T> Sync for GilCell<T> {}
+unsafe impl<T> Send for GilCell<T> {}
+
+/// The tracer receiving events now, or null when none is active.
+static ACTIVE: GilCell<*mut TracerCore> = GilCell(UnsafeCell::new(ptr::null_mut()));
+
+fn active() -> *mut TracerCore {
+    unsafe { *ACTIVE.0.get() }
+}
+
+fn set_active(core: *mut TracerCore) {
+    unsafe { *ACTIVE.0.get() = core };
+}
+
+impl TracerCore {
+    /// The slot for the frame's code object, deciding it on first sight.
+    unsafe fn slot_for(&mut self, py: Python<'_>, frame: *mut ffi::PyFrameObject) -> Slot {
+        let code = ffi::PyFrame_GetCode(frame).cast::<ffi::PyObject>();
+        let index = extra_index();
+        let mut word: *mut c_void = ptr::null_mut();
+        let known = if ffi::PyUnstable_Code_GetExtra(code, index, &mut word) == 0 {
+            unpack_slot(self.generation, word as usize)
+        } else {
+            ffi::PyErr_Clear();
+            None
+        };
+        let slot = match known {
+            Some(slot) => slot,
+            None => {
+                let slot = self.decide(py, code, frame);
+                let packed = pack_slot(self.generation, slot) as *mut c_void;
+                if ffi::PyUnstable_Code_SetExtra(code, index, packed) != 0 {
+                    ffi::PyErr_Clear();
+                }
+                slot
+            }
+        };
+        ffi::Py_DECREF(code);
+        slot
+    }
+
+    /// Ask `should_trace(filename, module_name)` once per file name.
+    unsafe fn decide(&mut self, py: Python<'_>, code: *mut ffi::PyObject, frame: *mut ffi::PyFrameObject) -> Slot {
+        let code = Bound::from_borrowed_ptr(py, code);
+        let Ok(filename) = code.getattr("co_filename").and_then(|f| f.extract::<String>()) else {
+            return Slot::Skip;
+        };
+        if let Some(slot) = self.decided_names.get(&filename) {
+            return *slot;
+        }
+        let module_name = module_name_of(py, frame);
+        let slot = match self.should_trace.call1(py, (filename.as_str(), module_name)) {
+            Ok(answer) => match answer.extract::<Option<String>>(py) {
+                Ok(Some(canonical)) => Slot::File(self.file_index(canonical)),
+                Ok(None) => Slot::Skip,
+                Err(err) => self.remember_error(err),
+            },
+            Err(err) => self.remember_error(err),
+        };
+        self.decided_names.insert(filename, slot);
+        slot
+    }
+
+    fn remember_error(&mut self, err: PyErr) -> Slot {
+        if self.error.is_none() {
+            self.error = Some(err);
+        }
+        Slot::Skip
+    }
+
+    fn file_index(&mut self, path: String) -> u32 {
+        if let Some(index) = self.index_by_path.get(&path) {
+            return *index;
+        }
+        let index = self.files.len() as u32;
+        self.files.push(MeasuredFile { path: path.clone(), lines: LineSet::default() });
+        self.index_by_path.insert(path, index);
+        index
+    }
+
+    unsafe fn on_call(&mut self, py: Python<'_>, frame: *mut ffi::PyFrameObject) {
+        if self.slot_for(py, frame) == Slot::Skip {
+            // CPython checks this flag before every line event of the frame.
+            (*frame.cast::<FrameHead>()).f_trace_lines = 0;
+        }
+    }
+
+    unsafe fn on_line(&mut self, py: Python<'_>, frame: *mut ffi::PyFrameObject) {
+        match self.slot_for(py, frame) {
+            Slot::File(index) => {
+                let line = ffi::PyFrame_GetLineNumber(frame);
+                if line > 0 {
+                    self.files[index as usize].lines.insert(line as u32);
+                }
+            }
+            Slot::Skip => (*frame.cast::<FrameHead>()).f_trace_lines = 0,
+        }
+    }
+}
+
+/// `frame.f_globals["__name__"]`, for `source_pkgs` matching.
+unsafe fn module_name_of(py: Python<'_>, frame: *mut ffi::PyFrameObject) -> Option<String> {
+    let globals = ffi::PyFrame_GetGlobals(frame);
+    if globals.is_null() {
+        ffi::PyErr_Clear();
+        return None;
+    }
+    let globals = Bound::from_owned_ptr(py, globals);
+    let globals = globals.cast::<PyDict>().ok()?;
+    globals.get_item("__name__").ok().flatten()?.extract::<String>().ok()
+}
+
+/// The C-level trace function. It must never unwind into CPython: a panic
+/// turns measurement off for this tracer instead.
+unsafe extern "C" fn trace_event(
+    _obj: *mut ffi::PyObject,
+    frame: *mut ffi::PyFrameObject,
+    what: c_int,
+    _arg: *mut ffi::PyObject,
+) -> c_int {
+    let core = active();
+    if core.is_null() || frame.is_null() {
+        return 0;
+    }
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let py = Python::assume_attached();
+        let core = &mut *core;
+        match what {
+            ffi::PyTrace_CALL => core.on_call(py, frame),
+            ffi::PyTrace_LINE => core.on_line(py, frame),
+            _ => {}
+        }
+    }));
+    if outcome.is_err() {
+        set_active(ptr::null_mut());
+    }
+    0
+}
+
+/// The Python face of one tracer: `Tracer(should_trace)`.
+#[pyclass(module = "ferrocov._engine")]
+pub struct Tracer {
+    core: GilCell<Box<TracerCore>>,
+}
+
+impl Tracer {
+    fn core_ptr(&self) -> *mut TracerCore {
+        unsafe { &mut **self.core.0.get() as *mut TracerCore }
+    }
+
+    fn core(&self) -> &mut TracerCore {
+        unsafe { &mut **self.core.0.get() }
+    }
+}
+
+#[pymethods]
+impl Tracer {
+    #[new]
+    fn new(should_trace: Py<PyAny>) -> Self {
+        let core = TracerCore {
+            generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
+            should_trace,
+            files: Vec::new(),
+            index_by_path: HashMap::new(),
+            decided_names: HashMap::new(),
+            error: None,
+        };
+        Tracer { core: GilCell(UnsafeCell::new(Box::new(core))) }
+    }
+
+    /// Make this the active tracer and trace the calling thread.
+    fn start(&self) {
+        extra_index();
+        set_active(self.core_ptr());
+        unsafe { ffi::PyEval_SetTrace(Some(trace_event), ptr::null_mut()) };
+    }
+
+    /// Trace the calling thread too (called from `threading.settrace`'s
+    /// hook in each new thread).
+    fn install_thread(&self) {
+        if active() == self.core_ptr() {
+            unsafe { ffi::PyEval_SetTrace(Some(trace_event), ptr::null_mut()) };
+        }
+    }
+
+    /// Stop tracing the calling thread; other threads stop sending events
+    /// to this tracer because it is no longer the active one.
+    fn stop(&self) -> PyResult<()> {
+        unsafe { ffi::PyEval_SetTrace(None, ptr::null_mut()) };
+        if active() == self.core_ptr() {
+            set_active(ptr::null_mut());
+        }
+        match self.core().error.take() {
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
+    }
+
+    /// Is this tracer the one receiving events?
+    fn is_active(&self) -> bool {
+        active() == self.core_ptr()
+    }
+
+    /// Lines seen so far: `{canonical_filename: [line, ...]}`.
+    fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let out = PyDict::new(py);
+        for file in &self.core().files {
+            out.set_item(&file.path, file.lines.to_vec())?;
+        }
+        Ok(out)
+    }
+
+    /// Forget collected lines (the decisions stay valid).
+    fn clear(&self) {
+        for file in &mut self.core().files {
+            file.lines.clear();
+        }
+    }
+}
+
+impl Drop for Tracer {
+    fn drop(&mut self) {
+        if active() == self.core_ptr() {
+            set_active(ptr::null_mut());
+        }
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Tracer>()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_round_trip_and_reject_other_generations() {
+        for slot in [Slot::Skip, Slot::File(0), Slot::File(41)] {
+            assert_eq!(unpack_slot(7, pack_slot(7, slot)), Some(slot));
+            assert_eq!(unpack_slot(8, pack_slot(7, slot)), None);
+        }
+        assert_eq!(unpack_slot(7, 0), None);
+    }
+}
