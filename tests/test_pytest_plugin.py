@@ -9,6 +9,7 @@ status.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -301,3 +302,51 @@ def test_file_report_is_written_or_warned_about(ferrocov_bin, project, report, w
     else:
         assert f"WARNING: Failed to generate {report} report" in section
         assert "CovReportWarning" in ours.stdout
+
+
+# -- what lands in the data file ---------------------------------------------
+
+DATA_DUMP = """
+import json, os, sys
+from coverage import CoverageData
+data = CoverageData(basename=sys.argv[1])
+data.read()
+root = os.path.dirname(os.path.abspath(sys.argv[1]))
+dump = {
+    "contexts": sorted(data.measured_contexts()),
+    "files": {
+        os.path.relpath(name, root): {
+            "lines": sorted(data.lines(name) or []),
+            "contexts": {str(k): sorted(v) for k, v in sorted(data.contexts_by_lineno(name).items())},
+        }
+        for name in data.measured_files()
+    },
+}
+print(json.dumps(dump, sort_keys=True))
+"""
+
+
+def read_data_file(oracle_python: Path, data_file: Path) -> dict:
+    """The data file as coverage.py 7.17.3 reads it (ours must read the same)."""
+    out = subprocess.run(
+        [str(oracle_python), "-c", DATA_DUMP, str(data_file)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_data_file_holds_the_same_lines(ferrocov_bin, oracle_bin, oracle_python, project, xdist):
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *SOURCES, "--cov-report=", *xdist)
+    assert ours.returncode == theirs.returncode == 0, ours.stdout + ours.stderr
+    assert read_data_file(oracle_python, project / ".coverage") == read_data_file(
+        oracle_python, project.parent / "oracle" / ".coverage"
+    )
+
+
+def test_test_contexts_are_recorded_alike(ferrocov_bin, oracle_bin, oracle_python, project):
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *SOURCES, "--cov-context=test", "--cov-report=term-missing")
+    assert_same(ours, theirs)
+    theirs_data = read_data_file(oracle_python, project.parent / "oracle" / ".coverage")
+    assert "tests/test_calc.py::test_add|run" in theirs_data["contexts"]
+    assert read_data_file(oracle_python, project / ".coverage") == theirs_data
