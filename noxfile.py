@@ -69,3 +69,12 @@ def tests(session: nox.Session) -> None:
     session.install("pytest", "pytest-xdist")
     install_ferrocov(session)
     session.run("pytest", "tests", *session.posargs)
+
+
+@nox.session(python=["3.11", "3.12"])
+def bench(session: nox.Session) -> None:
+    """Tracing overhead against a plain run, ferrocov vs coverage.py (release build)."""
+    install_ferrocov(session, profile="release")
+    oracle = session.run("python", "tests/oracle_env.py", silent=True).strip().splitlines()[-1]
+    python = str(Path(session.virtualenv.location) / "bin" / "python")
+    session.run("python", "tests/bench/run_bench.py", "--ferrocov-python", python, "--oracle-python", oracle, *session.posargs)
