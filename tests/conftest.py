@@ -9,41 +9,19 @@ it, the oracle is built once under `.oracle/` in the repository.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-ORACLE_REQUIREMENTS = ["coverage==7.17.3", "pytest-cov==7.1.0", "pytest", "pytest-xdist"]
-
-
-def _build_oracle() -> Path:
-    """Create (once, under a lock) the oracle virtualenv for this interpreter."""
-    root = REPO / ".oracle" / f"py{sys.version_info.major}.{sys.version_info.minor}"
-    python = root / "bin" / "python"
-    root.parent.mkdir(parents=True, exist_ok=True)
-    with open(root.parent / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / "ready").exists():
-            venv.EnvBuilder(with_pip=True, clear=True).create(root)
-            subprocess.run(
-                [str(python), "-m", "pip", "install", "-q", *ORACLE_REQUIREMENTS],
-                check=True,
-            )
-            (root / "ready").write_text("ok\n")
-    return python
+from oracle_env import oracle_python as _oracle_python
 
 
 @pytest.fixture(scope="session")
 def oracle_python() -> Path:
     """The interpreter of the reference coverage.py, same version as ours."""
-    configured = os.environ.get("FERROCOV_ORACLE_PYTHON")
-    python = Path(configured) if configured else _build_oracle()
+    python = _oracle_python()
     out = subprocess.run(
         [str(python), "-c", "import sys, coverage; print(sys.version_info[:2], coverage.__version__)"],
         capture_output=True, text=True, check=True,

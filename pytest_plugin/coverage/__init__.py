@@ -1,1 +1,22 @@
-"""Placeholder."""
+"""ferrocov's `coverage` package: coverage.py 7.17's API over a Rust engine.
+
+Users import it exactly as they imported coverage.py; see
+`coverage.version` for what `__version__` reports and why.
+"""
+
+from __future__ import annotations
+
+from coverage.control import Coverage, process_startup
+from coverage.data import CoverageData
+from coverage.exceptions import CoverageException
+from coverage.version import __url__, __version__, version_info
+
+__all__ = [
+    "Coverage",
+    "CoverageData",
+    "CoverageException",
+    "__url__",
+    "__version__",
+    "process_startup",
+    "version_info",
+]

@@ -97,6 +97,9 @@ struct TracerCore {
     decided_names: HashMap<String, Slot>,
     /// The first error raised by `should_trace`, reported by `stop()`.
     error: Option<PyErr>,
+    /// Did any event arrive since the last flush? ("No data was collected"
+    /// is only worth saying when something ran.)
+    activity: bool,
 }
 
 /// A cell whose contents are only reached with the GIL held.
@@ -230,6 +233,7 @@ unsafe extern "C" fn trace_event(
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let py = Python::assume_attached();
         let core = &mut *core;
+        core.activity = true;
         match what {
             ffi::PyTrace_CALL => core.on_call(py, frame),
             ffi::PyTrace_LINE => core.on_line(py, frame),
@@ -269,6 +273,7 @@ impl Tracer {
             index_by_path: HashMap::new(),
             decided_names: HashMap::new(),
             error: None,
+            activity: false,
         };
         Tracer { core: GilCell(UnsafeCell::new(Box::new(core))) }
     }
@@ -313,6 +318,11 @@ impl Tracer {
             out.set_item(&file.path, file.lines.to_vec())?;
         }
         Ok(out)
+    }
+
+    /// Was any event seen since the last call? Resets the flag.
+    fn take_activity(&self) -> bool {
+        std::mem::take(&mut self.core().activity)
     }
 
     /// Forget collected lines (the decisions stay valid).

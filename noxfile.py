@@ -1,0 +1,80 @@
+"""Developer entry point: build, test on 3.11/3.12/3.13, compat, bench.
+
+`nox -s rust tests` is what CI runs (see README). Interpreters are found
+under `$(pyenv root)/versions` without any global pyenv setting.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+PYTHONS = ["3.11", "3.12", "3.13"]
+nox.options.sessions = ["rust", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+def _pyenv_root() -> Path | None:
+    if os.environ.get("PYENV_ROOT"):
+        return Path(os.environ["PYENV_ROOT"])
+    if shutil.which("pyenv"):
+        out = subprocess.run(["pyenv", "root"], capture_output=True, text=True)
+        if out.returncode == 0:
+            return Path(out.stdout.strip())
+    default = Path.home() / ".pyenv"
+    return default if default.exists() else None
+
+
+def _expose_pyenv_pythons() -> None:
+    """Put each pyenv CPython 3.11-3.13 bin dir on PATH so nox finds python3.X."""
+    root = _pyenv_root()
+    if root is None:
+        return
+    dirs = []
+    for version in PYTHONS:
+        found = sorted(glob.glob(str(root / "versions" / f"{version}.*" / "bin")))
+        dirs.extend(found[-1:])
+    os.environ["PATH"] = os.pathsep.join([*dirs, os.environ.get("PATH", "")])
+
+
+_expose_pyenv_pythons()
+
+# One cargo target dir for every session and interpreter: the pure-Rust
+# crates and dependencies compile once; only the PyO3 crate is rebuilt
+# per Python version.
+BUILD_ENV = {"CARGO_TARGET_DIR": str(ROOT / "target")}
+
+
+def install_ferrocov(session: nox.Session, profile: str = "dev") -> None:
+    """Build the wheel for this interpreter and install it, as a user would."""
+    env = {**BUILD_ENV, "MATURIN_PEP517_ARGS": f"--profile {profile}"}
+    session.install("--force-reinstall", "--no-deps", ".", env=env)
+
+
+@nox.session(python=False)
+def rust(session: nox.Session) -> None:
+    """Unit tests of the pure-Rust core crates."""
+    session.run("cargo", "test", "--workspace", "--exclude", "ferrocov-py", "-q", external=True, env=BUILD_ENV)
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """The pytest suite, through the installed wheel, with the oracle beside it."""
+    session.install("pytest", "pytest-xdist")
+    install_ferrocov(session)
+    session.run("pytest", "tests", *session.posargs)
+
+
+@nox.session(python=["3.11", "3.12"])
+def bench(session: nox.Session) -> None:
+    """Tracing overhead against a plain run, ferrocov vs coverage.py (release build)."""
+    install_ferrocov(session, profile="release")
+    oracle = session.run("python", "tests/oracle_env.py", silent=True).strip().splitlines()[-1]
+    python = str(Path(session.virtualenv.location) / "bin" / "python")
+    session.run("python", "tests/bench/run_bench.py", "--ferrocov-python", python, "--oracle-python", oracle, *session.posargs)

@@ -1,0 +1,474 @@
+"""`Coverage`: the object users drive, coverage.py 7.17's API.
+
+This class wires the pieces together and converts arguments; the work is
+done by the engine: configuration (`coverage.config`), file disposition
+(`coverage.inorout`), tracing (`coverage.collector`), the data file
+(`coverage.sqldata`) and analysis/reporting (`coverage.report`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import datetime
+import os
+import platform
+import signal
+import sys
+import threading
+import warnings
+from types import FrameType, ModuleType
+from typing import IO, Any, Callable, ClassVar, Iterable, Iterator
+
+from coverage import env
+from coverage.collector import Collector
+from coverage.config import CoverageConfig, read_coverage_config
+from coverage.exceptions import ConfigError, CoverageException, CoverageWarning
+from coverage.files import abs_file, relative_filename, set_relative_directory
+from coverage.inorout import InOrOut
+from coverage.misc import bool_or_none, ensure_dir_for_file, join_regex
+from coverage.sqldata import CoverageData
+from coverage.version import __url__, __version__
+
+
+class _DefaultDataFile:
+    """Marks "use the data file the configuration names"."""
+
+    def __repr__(self) -> str:
+        return "DEFAULT_DATAFILE"
+
+
+DEFAULT_DATAFILE = _DefaultDataFile()
+
+
+@contextlib.contextmanager
+def override_config(cov: Coverage, **kwargs: Any) -> Iterator[None]:
+    """Temporarily set configuration values that are not None."""
+    original = cov.config
+    cov.config = original.copy()
+    try:
+        cov.config.from_args(**kwargs)
+        yield
+    finally:
+        cov.config = original
+
+
+class Coverage:
+    """Measures code coverage: configure, start, stop, save, report."""
+
+    _instances: ClassVar[list[Coverage]] = []
+
+    @classmethod
+    def current(cls) -> Coverage | None:
+        """The most recently started `Coverage` that is still running."""
+        return cls._instances[-1] if cls._instances else None
+
+    def __init__(  # noqa: PLR0913 - coverage.py's signature
+        self,
+        data_file: Any = DEFAULT_DATAFILE,
+        data_suffix: str | bool | None = None,
+        cover_pylib: bool | None = None,
+        auto_data: bool = False,
+        timid: bool | None = None,
+        branch: bool | None = None,
+        config_file: Any = True,
+        source: Iterable[str] | None = None,
+        source_pkgs: Iterable[str] | None = None,
+        source_dirs: Iterable[str] | None = None,
+        omit: str | Iterable[str] | None = None,
+        include: str | Iterable[str] | None = None,
+        debug: Iterable[str] | None = None,
+        concurrency: str | Iterable[str] | None = None,
+        check_preimported: bool = False,
+        context: str | None = None,
+        messages: bool = False,
+        plugins: Iterable[Callable[..., None]] | None = None,
+    ) -> None:
+        # data_file=None: no file at all; the default: the configured name.
+        self._no_disk = data_file is None
+        if isinstance(data_file, _DefaultDataFile):
+            data_file = None
+        if data_file is not None:
+            data_file = os.fspath(data_file)
+        self._auto_load = self._auto_save = auto_data
+        self._data_suffix_specified = data_suffix
+        self._warn_no_data = True
+        self._warn_unimported_source = True
+        self._warn_preimported_source = check_preimported
+        self._no_warn_slugs: set[str] | None = None
+        self._messages = messages
+        self._warnings: list[str] = []
+        self._plugin_override = plugins
+
+        self._inorout: InOrOut | None = None
+        self._collector: Collector | None = None
+        self._data: CoverageData | None = None
+        self._file_mapper: Callable[[str], str] = abs_file
+        self._exclude_re: dict[str, str] = {}
+        self._old_sigterm: Any = None
+        self._inited = False
+        self._inited_for_start = False
+        self._started = False
+        self._atexit_registered = False
+
+        self.config: CoverageConfig = CoverageConfig()
+        if not isinstance(config_file, bool):
+            config_file = os.fspath(config_file)
+        self.config = read_coverage_config(
+            config_file=config_file,
+            warn=self._warn,
+            data_file=data_file,
+            cover_pylib=cover_pylib,
+            timid=timid,
+            branch=branch,
+            parallel=bool_or_none(data_suffix),
+            source=source,
+            source_pkgs=source_pkgs,
+            source_dirs=source_dirs,
+            run_omit=omit,
+            run_include=include,
+            debug=debug,
+            report_omit=omit,
+            report_include=include,
+            concurrency=concurrency,
+            context=context,
+        )
+
+    def __repr__(self) -> str:
+        data_file = repr(self._data.data_filename()) if self._data is not None else "-none-"
+        core = self._collector.tracer_name() if self._collector is not None else "-none-"
+        return f"<Coverage @0x{id(self):x} core={core} data_file={data_file}>"
+
+    def __enter__(self) -> Coverage:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    # -- set-up --------------------------------------------------------------
+
+    def _init(self) -> None:
+        if self._inited:
+            return
+        self._inited = True
+        if "multiprocessing" in (self.config.concurrency or ()):
+            self.config.parallel = True
+        set_relative_directory()
+        if self.config.relative_files:
+            self._file_mapper = relative_filename
+
+    def _post_init(self) -> None:
+        """Kept for API compatibility: coverage.py writes debug output here."""
+
+    def _warn(self, msg: str, slug: str | None = None, once: bool = False) -> None:
+        """Issue a CoverageWarning, unless its slug is disabled."""
+        if self._no_warn_slugs is None:
+            self._no_warn_slugs = set(getattr(self.config, "disable_warnings", None) or ())
+        if slug in self._no_warn_slugs:
+            return
+        self._warnings.append(msg)
+        if slug:
+            msg = f"{msg} ({slug}); see {__url__}/messages.html#warning-{slug}"
+        warnings.warn(msg, category=CoverageWarning, stacklevel=2)
+        if once and slug:
+            self._no_warn_slugs.add(slug)
+
+    def _message(self, msg: str) -> None:
+        if self._messages:
+            print(msg, file=sys.stderr)
+
+    def get_option(self, option_name: str) -> Any:
+        """The value of `"section:option"` (or the whole `"paths"` dict)."""
+        return self.config.get_option(option_name)
+
+    def set_option(self, option_name: str, value: Any) -> None:
+        """Set `"section:option"` to `value` (a Python value, not a string)."""
+        self.config.set_option(option_name, value)
+
+    def _init_data(self, suffix: str | bool | None) -> None:
+        if self._data is None:
+            ensure_dir_for_file(self.config.data_file)
+            self._data = CoverageData(
+                basename=self.config.data_file,
+                suffix=suffix,
+                warn=self._warn,
+                no_disk=self._no_disk,
+            )
+
+    def _run_suffix(self) -> str | bool | None:
+        """The data file suffix for a measured run (parallel or explicit)."""
+        suffix = self._data_suffix_specified
+        if suffix:
+            return suffix if isinstance(suffix, str) else True
+        if self.config.parallel:
+            return True if suffix is None else (suffix if isinstance(suffix, str) else bool(suffix))
+        return None
+
+    def _init_for_start(self) -> None:
+        dynamic = self.config.dynamic_context
+        if dynamic and dynamic != "none":
+            raise ConfigError(f"Don't understand dynamic_context setting: {dynamic!r}")
+        self._inorout = InOrOut(config=self.config, warn=self._warn)
+        self._collector = Collector(self._inorout.should_trace, self._file_mapper)
+        self._init_data(self._run_suffix())
+        if not self._atexit_registered:
+            atexit.register(self._atexit)
+            self._atexit_registered = True
+        if self.config.sigterm and threading.current_thread() is threading.main_thread():
+            self._old_sigterm = signal.signal(signal.SIGTERM, self._on_sigterm)
+
+    # -- measurement ---------------------------------------------------------
+
+    def start(self) -> None:
+        """Start measuring: code run from now on (in new frames) is recorded."""
+        self._init()
+        if not self._inited_for_start:
+            self._inited_for_start = True
+            self._init_for_start()
+        assert self._collector is not None and self._inorout is not None
+        self._inorout.warn_conflicting_settings()
+        if self._warn_preimported_source:
+            self._inorout.warn_already_imported_files()
+        if self._auto_load:
+            self.load()
+        self._collector.start()
+        self._started = True
+        self._instances.append(self)
+
+    def stop(self) -> None:
+        """Stop measuring."""
+        if self._instances and self._instances[-1] is self:
+            self._instances.pop()
+        if self._started:
+            assert self._collector is not None
+            self._collector.stop()
+        self._started = False
+
+    @contextlib.contextmanager
+    def collect(self) -> Iterator[None]:
+        """Measure for the duration of a `with` block."""
+        self.start()
+        try:
+            yield
+        finally:
+            self.stop()
+
+    def _atexit(self, event: str = "atexit") -> None:
+        if self._started:
+            self.stop()
+        if self._auto_save or event == "sigterm":
+            self.save()
+
+    def _on_sigterm(self, signum: int, frame: FrameType | None) -> None:
+        self._atexit("sigterm")
+        signal.signal(signal.SIGTERM, self._old_sigterm)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    def switch_context(self, new_context: str) -> str | None:
+        """Dynamic contexts arrive with the contexts issue; say so clearly."""
+        if not self._started:
+            raise CoverageException("Cannot switch context, coverage is not started")
+        raise NotImplementedError("Dynamic contexts are not supported by ferrocov yet")
+
+    # -- data ----------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read previously collected data from the data file."""
+        self._init()
+        if self._collector is not None:
+            self._collector.reset()
+        should_skip = self.config.parallel and not os.path.exists(self.config.data_file)
+        if not should_skip:
+            self._init_data(suffix=None)
+            assert self._data is not None
+            self._data.read()
+
+    def erase(self) -> None:
+        """Forget collected data, in memory and on disk."""
+        self._init()
+        if self._collector is not None:
+            self._collector.reset()
+        self._init_data(suffix=None)
+        assert self._data is not None
+        self._data.erase(parallel=self.config.parallel)
+        self._data = None
+        self._inited_for_start = False
+
+    def save(self) -> None:
+        """Write the collected data to the data file."""
+        self.get_data().write()
+
+    def get_data(self) -> CoverageData:
+        """The collected data, after moving in what the tracer holds."""
+        self._init()
+        self._init_data(suffix=None)
+        assert self._data is not None
+        if self._collector is not None and self._collector.flush_data(self._data):
+            self._post_save_work()
+        return self._data
+
+    def _post_save_work(self) -> None:
+        """Warn about what should have happened, and add never-run files."""
+        assert self._data is not None and self._inorout is not None
+        if self._warn_unimported_source:
+            self._inorout.warn_unimported_source()
+        if not self._data and self._warn_no_data:
+            self._warn("No data was collected.", slug="no-data-collected")
+        unexecuted = [self._file_mapper(path) for path in self._inorout.find_possibly_unexecuted_files()]
+        if unexecuted:
+            self._data.touch_files(unexecuted)
+
+    def combine(self, data_paths: Iterable[str] | None = None, strict: bool = False, keep: bool = False) -> None:
+        """Combining parallel data files comes with the multi-process issue."""
+        raise NotImplementedError("coverage combine is not supported by ferrocov yet")
+
+    # -- exclusions ----------------------------------------------------------
+
+    def clear_exclude(self, which: str = "exclude") -> None:
+        """Empty one of the exclusion lists ("exclude" or "partial")."""
+        self._init()
+        setattr(self.config, f"{which}_list", [])
+        self._exclude_re.clear()
+
+    def exclude(self, regex: str, which: str = "exclude") -> None:
+        """Add a regex to one of the exclusion lists."""
+        self._init()
+        getattr(self.config, f"{which}_list").append(regex)
+        self._exclude_re.clear()
+
+    def _exclude_regex(self, which: str) -> str:
+        if which not in self._exclude_re:
+            self._exclude_re[which] = join_regex(getattr(self.config, f"{which}_list"))
+        return self._exclude_re[which]
+
+    def get_exclude_list(self, which: str = "exclude") -> list[str]:
+        """The regexes of one exclusion list."""
+        self._init()
+        return list(getattr(self.config, f"{which}_list"))
+
+    # -- analysis and reports ------------------------------------------------
+
+    def _analyze(self, morf: Any) -> Any:
+        from coverage.report import analyze_morf
+
+        self._init()
+        return analyze_morf(self, morf)
+
+    def analysis(self, morf: Any) -> tuple[str, list[int], list[int], str]:
+        """(filename, statements, missing, missing formatted) for a module or file."""
+        filename, statements, _, missing, formatted = self.analysis2(morf)
+        return filename, statements, missing, formatted
+
+    def analysis2(self, morf: Any) -> tuple[str, list[int], list[int], list[int], str]:
+        """(filename, statements, excluded, missing, missing formatted)."""
+        analysis = self._analyze(morf)
+        return (
+            analysis.filename,
+            sorted(analysis.statements),
+            sorted(analysis.excluded),
+            sorted(analysis.missing),
+            analysis.missing_formatted(),
+        )
+
+    def report(
+        self,
+        morfs: Any = None,
+        show_missing: bool | None = None,
+        ignore_errors: bool | None = None,
+        file: IO[str] | None = None,
+        omit: str | list[str] | None = None,
+        include: str | list[str] | None = None,
+        skip_covered: bool | None = None,
+        contexts: list[str] | None = None,
+        skip_empty: bool | None = None,
+        precision: int | None = None,
+        sort: str | None = None,
+        output_format: str | None = None,
+    ) -> float:
+        """Write the text summary report; return the total percentage."""
+        from coverage.report import summary_report
+
+        self._init()
+        with override_config(
+            self,
+            ignore_errors=ignore_errors,
+            report_omit=omit,
+            report_include=include,
+            show_missing=show_missing,
+            skip_covered=skip_covered,
+            report_contexts=contexts,
+            skip_empty=skip_empty,
+            precision=precision,
+            sort=sort,
+            format=output_format,
+        ):
+            return summary_report(self, morfs, file or sys.stdout)
+
+    def _not_yet(self, what: str) -> None:
+        raise NotImplementedError(f"The {what} report is not supported by ferrocov yet")
+
+    def annotate(self, *args: Any, **kwargs: Any) -> None:
+        self._not_yet("annotate")
+
+    def html_report(self, *args: Any, **kwargs: Any) -> float:
+        self._not_yet("HTML")
+        return 0.0
+
+    def xml_report(self, *args: Any, **kwargs: Any) -> float:
+        self._not_yet("XML")
+        return 0.0
+
+    def json_report(self, *args: Any, **kwargs: Any) -> float:
+        self._not_yet("JSON")
+        return 0.0
+
+    def lcov_report(self, *args: Any, **kwargs: Any) -> float:
+        self._not_yet("LCOV")
+        return 0.0
+
+    def sys_info(self) -> list[tuple[str, Any]]:
+        """(key, value) pairs describing this installation and run."""
+        import coverage as covmod
+        from ferrocov import __version__ as ferrocov_version
+
+        self._init()
+        return [
+            ("coverage_version", __version__),
+            ("ferrocov_version", ferrocov_version),
+            ("coverage_module", covmod.__file__),
+            ("core", self._collector.tracer_name() if self._collector is not None else "-none-"),
+            ("configs_attempted", self.config.config_files_attempted),
+            ("configs_read", self.config.config_files_read),
+            ("config_file", self.config.config_file),
+            ("data_file", self._data.data_filename() if self._data is not None else "-none-"),
+            ("python", sys.version.replace("\n", "")),
+            ("platform", platform.platform()),
+            ("implementation", platform.python_implementation()),
+            ("gil_enabled", env.GIL),
+            ("executable", sys.executable),
+            ("def_encoding", sys.getdefaultencoding()),
+            ("fs_encoding", sys.getfilesystemencoding()),
+            ("pid", os.getpid()),
+            ("cwd", os.getcwd()),
+            ("path", sys.path),
+            ("command_line", " ".join(getattr(sys, "argv", ["-none-"]))),
+            ("time", f"{datetime.datetime.now():%Y-%m-%d %H:%M:%S}"),
+        ]
+
+
+def process_startup(*, force: bool = False) -> Coverage | None:
+    """Start measuring in a new process when COVERAGE_PROCESS_START says so."""
+    cps = os.getenv("COVERAGE_PROCESS_START")
+    if not cps and not force:
+        return None
+    if getattr(process_startup, "coverage", None) is not None:
+        return None
+    cov = Coverage(config_file=cps or True)
+    process_startup.coverage = cov  # type: ignore[attr-defined]
+    cov._warn_no_data = False
+    cov._warn_unimported_source = False
+    cov._warn_preimported_source = False
+    cov._auto_save = True
+    cov.start()
+    return cov

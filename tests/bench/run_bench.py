@@ -1,0 +1,75 @@
+"""Overhead benchmark: ferrocov and coverage.py against a plain run.
+
+Usage: python run_bench.py --ferrocov-python P --oracle-python Q [--runs N] [--branch]
+
+Each workload runs plainly, under `coverage run` of ferrocov, and under
+`coverage run` of coverage.py 7.17.3 (separate virtualenv), interleaved,
+N times; the table shows median wall times and the ratios to the plain run.
+Ratios taken in one run on one machine are what we compare; absolute times
+mean little.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORKLOADS = sorted((Path(__file__).parent / "workloads").glob("*.py"))
+
+
+def timed(cmd: list[str], cwd: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def commands(workload: Path, args: argparse.Namespace) -> dict[str, list[str]]:
+    extra = ["--branch"] if args.branch else []
+    return {
+        "plain": [args.ferrocov_python, str(workload)],
+        "ferrocov": [args.ferrocov_python, "-m", "coverage", "run", *extra, str(workload)],
+        "coverage.py": [args.oracle_python, "-m", "coverage", "run", *extra, str(workload)],
+    }
+
+
+def bench(workload: Path, args: argparse.Namespace) -> dict[str, float]:
+    cmds = commands(workload, args)
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    with tempfile.TemporaryDirectory() as scratch:
+        for _ in range(args.runs):
+            for name, cmd in cmds.items():
+                times[name].append(timed(cmd, scratch))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ferrocov-python", required=True)
+    parser.add_argument("--oracle-python", required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--branch", action="store_true")
+    args = parser.parse_args()
+    version = subprocess.run(
+        [args.ferrocov_python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    mode = "branch" if args.branch else "line"
+    print(f"\nPython {version}, {mode} coverage, median of {args.runs} runs")
+    print(f"{'workload':<20} {'plain s':>8} {'ferrocov':>9} {'coverage.py':>12} {'ferrocov x':>11} {'coverage.py x':>14}")
+    for workload in WORKLOADS:
+        med = bench(workload, args)
+        base = med["plain"]
+        print(
+            f"{workload.stem:<20} {base:>8.3f} {med['ferrocov']:>9.3f} {med['coverage.py']:>12.3f}"
+            f" {med['ferrocov'] / base:>10.2f}x {med['coverage.py'] / base:>13.2f}x"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
