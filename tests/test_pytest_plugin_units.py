@@ -172,3 +172,35 @@ def test_unbuilt_report_warning_reaches_pytest(tmp_path):
         warnings.simplefilter("always")
         cov_plugin.pytest_terminal_summary(reporter)
     assert [type(w.message) for w in caught] == [pytest_cov.CovReportWarning]
+
+
+class _EngineWithoutCombine:
+    """A Coverage whose combine is not built yet."""
+
+    def __init__(self, data_file: str) -> None:
+        from coverage.data import CoverageData
+
+        self.config = SimpleNamespace(data_file=data_file)
+        self.data = CoverageData(basename=data_file)
+
+    def combine(self, *args, **kwargs):
+        raise NotImplementedError("coverage combine is not supported yet")
+
+    def get_data(self):
+        return self.data
+
+
+def test_parallel_files_are_combined_without_coverage_combine(tmp_path):
+    from coverage.data import CoverageData
+
+    base = tmp_path / ".coverage"
+    for suffix, lines, only in [("host.pid1.Xa", [1, 2], "a"), ("host.pid2.Xb", [2, 5], "b")]:
+        part = CoverageData(basename=str(base), suffix=suffix)
+        part.add_lines({"/src/mod.py": lines, f"/src/only_{only}.py": [3]})
+        part.write()
+    cov = _EngineWithoutCombine(str(base))
+    engine.combine_parallel_files(cov)
+    cov.data.write()
+    assert sorted(cov.data.lines("/src/mod.py")) == [1, 2, 5]
+    assert sorted(cov.data.measured_files()) == ["/src/mod.py", "/src/only_a.py", "/src/only_b.py"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".coverage"]
