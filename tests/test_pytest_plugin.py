@@ -350,3 +350,30 @@ def test_test_contexts_are_recorded_alike(ferrocov_bin, oracle_bin, oracle_pytho
     theirs_data = read_data_file(oracle_python, project.parent / "oracle" / ".coverage")
     assert "tests/test_calc.py::test_add|run" in theirs_data["contexts"]
     assert read_data_file(oracle_python, project / ".coverage") == theirs_data
+
+
+def test_workers_in_other_directories_are_mapped_home(ferrocov_bin, oracle_bin, tmp_path):
+    """Workers that run in a copy of the project (rsync'd, elsewhere) send
+    their data through xdist's channel; their paths count as ours.
+
+    pytest-cov loses them without a hand-written [paths] section (it aliases
+    on the wrong Coverage object), so the reference here is a serial run.
+    """
+    root = tmp_path / "site"
+    project = root / "project"
+    shutil.copytree(SAMPLE, project)
+    for name in ("dir1", "dir2"):
+        (root / name).mkdir()
+    args = [f"--cov={project}", "--cov-report=term-missing", str(project / "tests")]
+    remote = [
+        "--dist=load",
+        f"--tx=popen//chdir={root / 'dir1'}",
+        f"--tx=popen//chdir={root / 'dir2'}",
+        f"--rsyncdir={project}",
+        "-W", "ignore::DeprecationWarning",
+    ]
+    ours = run_pytest(ferrocov_bin, root, *args, *remote)
+    assert ours.returncode == 0, ours.stdout + ours.stderr
+    assert "dir1" not in ours.coverage_section()
+    serial = run_pytest(oracle_bin, root, *args)
+    assert ours.coverage_section() == serial.coverage_section()
