@@ -377,3 +377,47 @@ def test_workers_in_other_directories_are_mapped_home(ferrocov_bin, oracle_bin, 
     assert "dir1" not in ours.coverage_section()
     serial = run_pytest(oracle_bin, root, *args)
     assert ours.coverage_section() == serial.coverage_section()
+
+
+# -- configuration and early measurement ---------------------------------------
+
+
+@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_conftest_imports_are_measured(ferrocov_bin, oracle_bin, project, xdist):
+    """Measurement starts before conftest.py loads, so its imports count."""
+    (project / "conftest.py").write_text("import calc.parse.tokens\n")
+    args = [*SOURCES, "--cov-report=term-missing", "tests/test_textutil.py", *xdist]
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *args)
+    assert "calc/parse/tokens.py" in theirs.coverage_section()
+    assert_same(ours, theirs)
+
+
+def test_report_options_from_coveragerc(ferrocov_bin, oracle_bin, project):
+    (project / ".coveragerc").write_text("[report]\nshow_missing = True\nskip_covered = True\n")
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *SOURCES, "--cov-report=term")
+    assert "Missing" in theirs.coverage_section()
+    assert_same(ours, theirs)
+
+
+def test_cov_config_names_another_file(ferrocov_bin, oracle_bin, project):
+    (project / "cov.ini").write_text("[run]\nomit = */parse/*\n[report]\nprecision = 2\n")
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *SOURCES, "--cov-config=cov.ini")
+    assert "parse" not in theirs.coverage_section()
+    assert_same(ours, theirs)
+
+
+def test_data_file_from_config(ferrocov_bin, oracle_bin, project):
+    (project / ".coveragerc").write_text("[run]\ndata_file = results/cov.data\n")
+    (project / "results").mkdir()
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *SOURCES, "-n", "2")
+    assert_same(ours, theirs)
+    assert (project / "results" / "cov.data").exists()
+    assert not (project / ".coverage").exists()
+
+
+def test_nothing_to_report(ferrocov_bin, oracle_bin, project):
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, "--cov=no_such_module", "--cov-fail-under=10")
+    assert "Failed to generate report" in theirs.stdout
+    assert_same(ours, theirs)
+    failure = [line for line in ours.stdout.splitlines() if "WARNING: Failed to generate report" in line]
+    assert failure == [line for line in theirs.stdout.splitlines() if "WARNING: Failed to generate report" in line]
