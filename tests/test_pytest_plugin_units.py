@@ -204,3 +204,29 @@ def test_parallel_files_are_combined_without_coverage_combine(tmp_path):
     assert sorted(cov.data.lines("/src/mod.py")) == [1, 2, 5]
     assert sorted(cov.data.measured_files()) == ["/src/mod.py", "/src/only_a.py", "/src/only_b.py"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [".coverage"]
+
+
+def test_combining_skips_its_own_parallel_file(tmp_path):
+    """A worker's Coverage records into `.coverage.<suffix>` and combines there."""
+    from coverage.data import CoverageData
+
+    base = tmp_path / ".coverage"
+    other = CoverageData(basename=str(base), suffix="host.pid1.Xa")
+    other.add_lines({"/src/mod.py": [1]})
+    other.write()
+    cov = _EngineWithoutCombine(str(base))
+    cov.data = CoverageData(basename=str(base), suffix="host.pid2.Xb")
+    cov.data.add_lines({"/src/mod.py": [4]})
+    cov.data.write()
+    engine.combine_parallel_files(cov)
+    cov.data.write()
+    assert sorted(cov.data.lines("/src/mod.py")) == [1, 4]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".coverage.host.pid2.Xb"]
+
+
+def test_rebase_path():
+    rebase = engine.rebase_path("/w/dir1", "/home/project")
+    assert rebase("/w/dir1/pkg/mod.py") == "/home/project/pkg/mod.py"
+    assert rebase("/w/dir1") == "/home/project"
+    assert rebase("/w/dir10/mod.py") == "/w/dir10/mod.py"
+    assert rebase("/usr/lib/x.py") == "/usr/lib/x.py"

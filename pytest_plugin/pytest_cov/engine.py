@@ -35,8 +35,6 @@ from pytest_cov import CentralCovContextWarning, DistCovError
 TERM_REPORTS = ("term", "term-missing")
 # The order in which file reports are written, as pytest-cov writes them.
 FILE_REPORT_ORDER = ("annotate", "html", "xml", "json", "markdown", "markdown-append", "lcov")
-# [paths] entry under which remote workers' directories map to ours.
-REMOTE_PATHS_ALIAS = "pytest_cov_remote_workers"
 
 
 class BrokenCovConfigError(Exception):
@@ -88,7 +86,7 @@ def combine_parallel_files(cov: Any) -> None:
     """`cov.combine()`, or the same done with the data API where it is missing.
 
     An engine whose `Coverage.combine` is not built yet (NotImplementedError)
-    must not lose the run: every `<data file>.*` file is read, added to
+    must not lose the run: every other `<data file>.*` file is read, added to
     `cov`'s data and removed, as combining does (without [paths] remapping).
     """
     try:
@@ -97,12 +95,26 @@ def combine_parallel_files(cov: Any) -> None:
     except NotImplementedError:
         pass
     data = cov.get_data()
+    own_file = os.path.abspath(data.data_filename())
     pattern = glob.escape(os.path.abspath(cov.config.data_file)) + ".*"
     for path in sorted(glob.glob(pattern)):
+        if os.path.abspath(path) == own_file:
+            continue  # a measuring Coverage may be combining into its own file
         part = CoverageData(basename=path)
         part.read()
         data.update(part)
         os.remove(path)
+
+
+def rebase_path(src_root: str, dst_root: str) -> Callable[[str], str]:
+    """A map from paths under `src_root` to the same paths under `dst_root`."""
+
+    def rebase(path: str) -> str:
+        if path == src_root or path.startswith(src_root + os.sep):
+            return dst_root + path[len(src_root):]
+        return path
+
+    return rebase
 
 
 class Controller:
@@ -343,11 +355,6 @@ class Central(Controller):
 class DistMaster(Controller):
     """The xdist controller: measures its own share, then combines and reports."""
 
-    def __init__(self, options: argparse.Namespace, config: Any, nodeid: str | None) -> None:
-        super().__init__(options, config, nodeid)
-        # Directories of workers that ran elsewhere, to map onto ours.
-        self.remote_topdirs: list[str] = []
-
     def start(self) -> None:
         with self.ensure_topdir():
             self.cov = self._new_coverage(data_suffix=True)
@@ -391,31 +398,27 @@ class DistMaster(Controller):
         self.node_descs.add(node_description(rinfo.platform, rinfo.version_info))
 
     def _store_remote_data(self, output: dict[str, Any]) -> None:
-        """Write a remote worker's data as one more file for the combine step."""
+        """Write a remote worker's data as one more file for the combine step.
+
+        Its files were measured in the worker's copy of the project; they
+        are stored under our directory, as if measured here.
+        """
         suffix = "{}.{}.{:06d}.{}".format(
             socket.gethostname(), os.getpid(), random.randint(0, 999999), output["cov_worker_node_id"]
         )
+        remote = CoverageData(no_disk=True)
+        remote.loads(output["cov_worker_data"])
         with self.ensure_topdir():
             data = CoverageData(basename=os.path.abspath(self.cov.config.data_file), suffix=suffix)
-            data.loads(output["cov_worker_data"])
+            data.update(remote, map_path=rebase_path(output["cov_worker_path"], self.topdir))
             data.write()
-        self.remote_topdirs.append(output["cov_worker_path"])
 
     def finish(self) -> None:
         super().finish()
         with self.ensure_topdir():
             self.cov.stop()
             self.cov.save()
-            self._map_remote_paths()
             self._combine_into_main_file()
-
-    def _map_remote_paths(self) -> None:
-        """Make files measured in remote workers' directories count as ours."""
-        if not self.remote_topdirs:
-            return
-        paths = dict(self.combining_cov.get_option("paths") or {})
-        paths[REMOTE_PATHS_ALIAS] = [self.topdir, *self.remote_topdirs]
-        self.combining_cov.set_option("paths", paths)
 
 
 class DistWorker(Controller):
