@@ -421,3 +421,13 @@ def test_nothing_to_report(ferrocov_bin, oracle_bin, project):
     assert_same(ours, theirs)
     failure = [line for line in ours.stdout.splitlines() if "WARNING: Failed to generate report" in line]
     assert failure == [line for line in theirs.stdout.splitlines() if "WARNING: Failed to generate report" in line]
+
+
+def test_pytest_run_from_inside_an_xdist_worker(ferrocov_bin, oracle_bin, project):
+    """A test running under xdist that runs pytest itself (as plugin test
+    suites do) passes PYTEST_XDIST_WORKER on; that pytest is no worker."""
+    (project / "conftest.py").write_text("import calc.parse.tokens\n")
+    args = [*SOURCES, "--cov-report=term-missing", "tests/test_textutil.py", "-n", "2"]
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *args, env={"PYTEST_XDIST_WORKER": "gw7"})
+    assert "calc/parse/tokens.py" in theirs.coverage_section()
+    assert_same(ours, theirs)

@@ -50,12 +50,15 @@ class _Discard:
 
 
 def looks_like_xdist_worker() -> bool:
-    """Whether this process was started by xdist to run tests.
+    """Whether this process is an xdist worker, judged before its config knows.
 
-    A worker's config only learns its role after the early hooks, but xdist
-    sets this variable before the worker's pytest even parses its options.
+    A worker's config learns its role (`workerinput`) only after the early
+    hooks. xdist sets PYTEST_XDIST_WORKER before the worker's pytest parses
+    its options, and execnet starts the worker as `python -c <bootstrap>`;
+    the variable alone would also match a pytest run by a test inside a
+    worker, which inherits it. A wrong guess is corrected at session start.
     """
-    return "PYTEST_XDIST_WORKER" in os.environ
+    return "PYTEST_XDIST_WORKER" in os.environ and sys.argv[:1] == ["-c"]
 
 
 def node_description(platform: str, version_info: Any) -> str:

@@ -306,6 +306,10 @@ class CovPlugin:
 
         self.pid = os.getpid()
         if self._is_worker(session):
+            if self.cov_controller is not None:
+                # Started early as a controller by a wrong guess: that
+                # measurement belongs to no one, and the worker's own starts.
+                self.cov_controller.cov.stop()
             nodeid = session.config.workerinput.get("workerid", session.nodeid)
             self.start(engine.DistWorker, session.config, nodeid)
         elif not self._started:
