@@ -181,3 +181,15 @@ impl GlobMatcher {
         self.regex.is_match(path)
     }
 }
+
+/// The same regex in Python's `re` syntax, anchored as coverage's
+/// `globs_to_regex` anchors it (`re.match` supplies the start anchor).
+pub fn globs_to_python_regex<S: AsRef<str>>(patterns: &[S], partial: bool) -> Result<String, FilesError> {
+    let parts = patterns.iter().map(|p| glob_to_regex(p.as_ref())).collect::<Result<Vec<_>, _>>()?;
+    let joined = if parts.len() == 1 {
+        parts.into_iter().next().unwrap_or_default()
+    } else {
+        parts.iter().map(|r| format!("(?:{r})")).collect::<Vec<_>>().join("|")
+    };
+    Ok(if partial { joined } else { format!(r"(?:{joined})\Z") })
+}

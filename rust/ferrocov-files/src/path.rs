@@ -345,3 +345,11 @@ pub fn module_name_from_path(path: &str, suffixes: &[String]) -> Option<String> 
         .find(|sfx| base.ends_with(sfx.as_str()))
         .map(|sfx| base[..base.len() - sfx.len()].to_string())
 }
+
+impl RelativeDir {
+    /// A relative directory already in its stored form (normalized, with the
+    /// trailing separator), as Python code that captured it passes it back.
+    pub fn from_prepared(dir: String) -> Self {
+        RelativeDir(dir)
+    }
+}
