@@ -3,7 +3,7 @@
 use regex::Regex;
 
 use crate::error::{py_repr, FilesError};
-use crate::glob::{glob_to_regex, globs_to_regex};
+use crate::glob::{glob_to_python_regex, globs_to_regex};
 use crate::path::{abs_file, canonical_filename, isabs_anywhere, sep, NtAbsRule, RelativeDir, OS_SEP};
 
 /// One rule: the pattern as written, its regex, and the root it maps to.
@@ -75,7 +75,7 @@ impl PathAliases {
         if !pattern.ends_with(pattern_sep) {
             pattern.push(pattern_sep);
         }
-        let shown_regex = glob_to_regex(&pattern)?;
+        let shown_regex = glob_to_python_regex(&pattern)?;
         let regex = globs_to_regex(&[pattern], true, true)?;
         let result_sep = sep(result);
         let result = format!("{}{}", result.trim_end_matches(['\\', '/']), result_sep);

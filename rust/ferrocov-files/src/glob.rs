@@ -9,8 +9,26 @@ use regex::{Regex, RegexBuilder};
 use crate::error::FilesError;
 use crate::path::abs_file;
 
-/// The regex an alternative of a glob becomes, before anchoring.
+/// Which regex dialect a glob is written out in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flavor {
+    /// For the `regex` crate, which matches.
+    Rust,
+    /// coverage's exact text, for Python's `re` and for debug output.
+    Python,
+}
+
+/// The regex (Rust syntax) an alternative of a glob becomes, before anchoring.
 pub fn glob_to_regex(pattern: &str) -> Result<String, FilesError> {
+    glob_to_flavored_regex(pattern, Flavor::Rust)
+}
+
+/// The regex text coverage's `_glob_to_regex` produces for a glob.
+pub fn glob_to_python_regex(pattern: &str) -> Result<String, FilesError> {
+    glob_to_flavored_regex(pattern, Flavor::Python)
+}
+
+fn glob_to_flavored_regex(pattern: &str, flavor: Flavor) -> Result<String, FilesError> {
     let mut pat: String = pattern.replace('\\', "/");
     if !pat.contains('/') {
         pat = format!("**/{pat}");
@@ -19,7 +37,7 @@ pub fn glob_to_regex(pattern: &str) -> Result<String, FilesError> {
     let mut out = String::new();
     let mut pos = 0;
     while pos < chars.len() {
-        let (piece, end) = next_token(&chars, pos)?;
+        let (piece, end) = next_token(&chars, pos, flavor)?;
         out.push_str(&piece);
         pos = end;
     }
@@ -42,7 +60,7 @@ fn non_slash_run(chars: &[char], pos: usize) -> usize {
 }
 
 /// Match one token at `pos`; return its regex text and where the next token starts.
-fn next_token(chars: &[char], pos: usize) -> Result<(String, usize), FilesError> {
+fn next_token(chars: &[char], pos: usize, flavor: Flavor) -> Result<(String, usize), FilesError> {
     let bad = |to: usize| Err(FilesError::BadPattern(text(chars, pos, to)));
     let stars = stars_from(chars, pos);
     // `***`: three or more stars.
@@ -88,7 +106,11 @@ fn next_token(chars: &[char], pos: usize) -> Result<(String, usize), FilesError>
         let close = chars[pos + 1..].iter().take_while(|c| **c != '\n').position(|c| *c == ']');
         if let Some(off) = close {
             let end = pos + 1 + off + 1;
-            return Ok((char_class(&chars[pos + 1..end - 1]), end));
+            let class = match flavor {
+                Flavor::Rust => char_class(&chars[pos + 1..end - 1]),
+                Flavor::Python => text(chars, pos, end),
+            };
+            return Ok((class, end));
         }
     }
     let word = chars[pos..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '_' || **c == '-').count();
@@ -98,7 +120,11 @@ fn next_token(chars: &[char], pos: usize) -> Result<(String, usize), FilesError>
     if chars[pos] == '[' || chars[pos] == ']' {
         return bad(pos + 1);
     }
-    Ok((regex::escape(&chars[pos].to_string()), pos + 1))
+    let escaped = match flavor {
+        Flavor::Rust => regex::escape(&chars[pos].to_string()),
+        Flavor::Python => format!("\\{}", chars[pos]),
+    };
+    Ok((escaped, pos + 1))
 }
 
 /// Python copies a `[...]` class verbatim; Rust's class syntax also treats
@@ -185,7 +211,7 @@ impl GlobMatcher {
 /// The same regex in Python's `re` syntax, anchored as coverage's
 /// `globs_to_regex` anchors it (`re.match` supplies the start anchor).
 pub fn globs_to_python_regex<S: AsRef<str>>(patterns: &[S], partial: bool) -> Result<String, FilesError> {
-    let parts = patterns.iter().map(|p| glob_to_regex(p.as_ref())).collect::<Result<Vec<_>, _>>()?;
+    let parts = patterns.iter().map(|p| glob_to_python_regex(p.as_ref())).collect::<Result<Vec<_>, _>>()?;
     let joined = if parts.len() == 1 {
         parts.into_iter().next().unwrap_or_default()
     } else {
