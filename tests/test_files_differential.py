@@ -91,7 +91,20 @@ PROBE = textwrap.dedent(
         return out
 
     def walk(t):
-        return [sorted(files.find_python_files(d, ns)) for d, ns in t["cases"]]
+        # Unsorted: both walk the same directories, so the order must agree too.
+        return [list(files.find_python_files(d, ns)) for d, ns in t["cases"]]
+
+    def report_filter(t):
+        try:
+            from ferrocov._engine import ReportFilter
+        except ImportError:
+            # coverage's get_analysis_to_report filtering.
+            inc = files.GlobMatcher(files.prep_patterns(t["include"])) if t["include"] else None
+            omit = files.GlobMatcher(files.prep_patterns(t["omit"])) if t["omit"] else None
+            keep = lambda p: (inc is None or inc.match(p)) and not (omit and omit.match(p))
+        else:
+            keep = ReportFilter(t["include"], t["omit"]).keep
+        return [bool(keep(p)) for p in t["paths"]]
 
     print(json.dumps(globals()[task["kind"]](task)))
     '''
@@ -228,3 +241,16 @@ def test_find_python_files_equals_the_oracle(oracle_python: Path, workdir: Path)
     oracle, ours = _both(oracle_python, workdir, task)
     assert ours == oracle
     assert len(oracle[0]) > 3
+
+
+@pytest.mark.parametrize(
+    "include, omit",
+    [([], []), (["sub/*"], []), ([], ["*/ssub/*", "real/*"]), (["*.py", "src/*"], ["sub/a.py"]), (["?ub/*"], ["*"])],
+)
+def test_report_filter_equals_the_oracle(oracle_python: Path, workdir: Path, include: list, omit: list) -> None:
+    real = os.path.realpath(workdir)
+    paths = ["sub/a.py", f"{real}/sub/a.py", "sub/ssub/s.py", f"{real}/real/pkg/m.py", "real/pkg/m.py",
+             "src/zipfiles/code.zip", "/elsewhere/x.py", "x.py", "sub/x.c"]
+    task = {"kind": "report_filter", "include": include, "omit": omit, "paths": paths}
+    oracle, ours = _both(oracle_python, workdir, task)
+    assert ours == oracle

@@ -165,6 +165,8 @@ FILES = [
     _spec("raw", ""),
     _spec("raw", "relative/never.py"),
     _spec("raw", "pkg/mod.py"),
+    _spec("proj", "pkg/odd_\udcff.py", module="pkg.odd"),
+    _spec("proj", "other/odd_\udcff.py"),
 ]
 
 SETTINGS = [

@@ -368,12 +368,15 @@ class InOrOut:
 
     def check_include_omit_etc(self, filename: str, frame: FrameType | None) -> str | None:
         """None to trace `filename`, else the reason not to."""
-        if frame is None:
-            module_name = self.engine.module_name(filename)
-        else:
-            _, name, spec_name = _frame_facts(frame)
+        _, name, spec_name = _frame_facts(frame) if frame is not None else (None, None, None)
+        try:
             module_name = self.engine.module_name(filename, name, spec_name)
-        return self.engine.check_include_omit_etc(filename, module_name)
+            return self.engine.check_include_omit_etc(filename, module_name)
+        except UnicodeEncodeError:
+            # Lone surrogates: the rules still apply, then the name can't be stored.
+            lossy = filename.encode("utf-8", "replace").decode("utf-8")
+            module_name = self.engine.module_name(lossy, name, spec_name)
+            return self.engine.check_include_omit_etc(lossy, module_name) or "non-encodable filename"
 
     # --- warnings ------------------------------------------------------------
 

@@ -7,7 +7,7 @@ use ferrocov_files::{
     FilesError, FrameFacts, InOut, InOutSettings, PackageLocation, PathAliases, ReportFilter, SysPathFacts,
 };
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple};
+use pyo3::types::PyString;
 
 pyo3::import_exception!(coverage.exceptions, ConfigError);
 
@@ -22,6 +22,9 @@ fn locations(raw: Vec<PyLocation>) -> Vec<PackageLocation> {
     raw.into_iter().map(|(package, file, search_path)| PackageLocation { package, file, search_path }).collect()
 }
 
+/// `(trace, canonical file name, reason)`.
+type Verdict<'py> = (bool, Bound<'py, PyAny>, String);
+
 /// The measured-or-not decision maker, built once per measurement.
 #[pyclass(name = "InOut", module = "ferrocov._engine", frozen)]
 pub struct PyInOut {
@@ -29,6 +32,30 @@ pub struct PyInOut {
 }
 
 impl PyInOut {
+    /// A name with lone surrogates can't be stored in the data file: coverage
+    /// applies its rules and, if none excludes the file, says so as the reason.
+    fn decide<'py>(&self, filename: &Bound<'py, PyString>, facts: &FrameFacts) -> PyResult<Verdict<'py>> {
+        let py = filename.py();
+        if let Ok(name) = filename.to_str() {
+            let d = self.read().should_trace_frame(name, Some(facts));
+            return Ok((d.trace, PyString::new(py, &d.canonical).into_any(), d.reason));
+        }
+        let lossy = filename.to_string_lossy();
+        let d = self.read().should_trace_frame(&lossy, Some(facts));
+        let mut reason = if d.trace { "non-encodable filename".to_string() } else { d.reason };
+        if reason.starts_with("module ") && facts.name.is_none() && facts.spec_name.is_none() {
+            // The module name came from the undecodable file name: show it as Python would.
+            let name = py.import("inspect")?.getattr("getmodulename")?.call1((filename,))?;
+            reason = format!("module {} falls outside the --source spec", name.repr()?.to_string_lossy());
+        }
+        let canonical = if d.canonical == lossy.as_ref() {
+            filename.clone().into_any()
+        } else {
+            py.import("coverage.files")?.getattr("canonical_filename")?.call1((filename,))?
+        };
+        Ok((false, canonical, reason))
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, InOut> {
         self.inner.read().unwrap_or_else(|p| p.into_inner())
     }
@@ -78,27 +105,23 @@ impl PyInOut {
     /// `(trace, canonical_filename, reason)` for a code object's file name.
     /// `module_name` is the module's `__name__` (None: derive it from the file name).
     #[pyo3(signature = (filename, module_name=None))]
-    fn should_trace<'py>(&self, py: Python<'py>, filename: &Bound<'py, PyString>, module_name: Option<&str>) -> PyResult<Bound<'py, PyTuple>> {
-        let Ok(name) = filename.to_str() else {
-            return PyTuple::new(py, [false.into_pyobject(py)?.to_owned().into_any(), filename.clone().into_any(), PyString::new(py, "non-encodable filename").into_any()]);
-        };
-        let d = self.read().should_trace(name, module_name);
-        (d.trace, d.canonical, d.reason).into_pyobject(py)
+    fn should_trace<'py>(&self, filename: &Bound<'py, PyString>, module_name: Option<&str>) -> PyResult<Verdict<'py>> {
+        let facts = FrameFacts { name: module_name, ..FrameFacts::default() };
+        self.decide(filename, &facts)
     }
 
     /// coverage's `should_trace(filename, frame)` given the frame's module
     /// globals `__file__`, `__name__` and `__spec__.name`.
     #[pyo3(signature = (filename, dunder_file=None, dunder_name=None, spec_name=None))]
-    fn should_trace_frame(
+    fn should_trace_frame<'py>(
         &self,
-        filename: &str,
+        filename: &Bound<'py, PyString>,
         dunder_file: Option<&str>,
         dunder_name: Option<&str>,
         spec_name: Option<&str>,
-    ) -> (bool, String, String) {
+    ) -> PyResult<Verdict<'py>> {
         let facts = FrameFacts { file: dunder_file, name: dunder_name, spec_name };
-        let d = self.read().should_trace_frame(filename, Some(&facts));
-        (d.trace, d.canonical, d.reason)
+        self.decide(filename, &facts)
     }
 
     /// coverage's `name_for_module` from the frame facts.
