@@ -139,6 +139,9 @@ def _make_tree(root: Path) -> None:
     os.symlink(root / "real", root / "link")
     os.symlink(root / "real/pkg", root / "sub/linked_pkg")
     os.symlink("missing_target", root / "dangling")
+    os.symlink("loop_b", root / "loop_a")
+    os.symlink("loop_a", root / "loop_b")
+    os.symlink("sub/../real/./pkg", root / "dotted_link")
 
 
 @pytest.fixture
@@ -182,7 +185,8 @@ def test_path_naming_equals_the_oracle(oracle_python: Path, workdir: Path) -> No
         "paths": ["sub/a.py", "./sub/../sub/a.py", "link/pkg/m.py", "sub/linked_pkg/m.py", "dangling",
                   "dangling/x.py", "missing/dir/../file.py", "src/zipfiles/code.zip/p1.py",
                   "src/zipfiles/other.zip/p1.py", str(workdir / "link/pkg/../pkg/m.py"), "/", ".",
-                  "..", "//double/slash.py", "json/__init__.py", "sub//a.py"],
+                  "..", "//double/slash.py", "json/__init__.py", "sub//a.py",
+                  "loop_a/x.py", "loop_b", "dotted_link/m.py", "link/../sub/a.py"],
     }
     oracle, ours = _both(oracle_python, workdir, task)
     assert ours == oracle

@@ -56,7 +56,9 @@ impl PyInOut {
         Ok((false, canonical, reason))
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, InOut> {
+    /// The engine's `InOut`, for Rust callers such as the tracer: with a
+    /// `Bound<PyInOut>` (the class is frozen), `obj.get().read().should_trace(..)`.
+    pub fn read(&self) -> std::sync::RwLockReadGuard<'_, InOut> {
         self.inner.read().unwrap_or_else(|p| p.into_inner())
     }
 }
