@@ -270,3 +270,79 @@ def test_cases_exercise_every_outcome(both_results: tuple[list, list]) -> None:
     assert len(errors) == 4
     assert any(r.get("unexecuted") for r in both_results[0])
     assert any(w for r in both_results[0] for w in r.get("warnings", []))
+
+
+DEBUG_PROBE = textwrap.dedent(
+    r'''
+    import json, os, sys
+    mode, root, settings = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+    sys.path[:0] = [os.path.join(root, "proj"), os.path.join(root, "fakevenv", "lib", "site")]
+    os.chdir(os.path.join(root, "proj"))
+
+    class Recorder:
+        def __init__(self):
+            self.lines = []
+        def write(self, msg):
+            self.lines.append(msg)
+        def should(self, what):
+            return what == "trace"
+
+    class Config:
+        source = settings.get("source")
+        source_pkgs = settings.get("source_pkgs") or []
+        source_dirs = settings.get("source_dirs") or []
+        run_include = settings.get("include") or []
+        run_omit = settings.get("omit") or []
+        cover_pylib = settings.get("cover_pylib", False)
+
+    from coverage.inorout import InOrOut
+    rec = Recorder()
+    io = InOrOut(Config(), lambda *a, **k: None, rec, False)
+    import types
+    io.plugins = types.SimpleNamespace(file_tracers=[])
+    sys.path.append(os.path.join(root, "proj", "other"))
+    io.should_trace(os.path.join(root, "proj", "pkg", "mod.py"))
+    print(json.dumps(rec.lines))
+    '''
+)
+
+# Sections that describe each tool's own environment, not the settings.
+ENVIRONMENT_CAPTIONS = ("sysconfig paths:", "Coverage code matching", "Third-party lib matching",
+                        "Python stdlib matching", "sys.path:")
+
+
+def _settings_debug(lines: list[str], root: str) -> list[str]:
+    kept, skipping = [], False
+    for line in lines:
+        if not line.startswith("    "):
+            skipping = line.startswith(ENVIRONMENT_CAPTIONS)
+        if not skipping:
+            kept.append(line.replace(root, "ROOT"))
+    return kept
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"source": ["pkg", "other", "thirdpkg"], "omit": ["*/sub/*"], "include": ["x/*"]},
+        {"include": ["pkg/*", "*/other/*"], "omit": ["*/sub/*"]},
+        {"source_dirs": ["../fakevenv/lib/site/thirdpkg"], "source_pkgs": ["vendored", "nope"]},
+        {},
+    ],
+    ids=json.dumps,
+)
+def test_trace_debug_output_equals_the_oracle(oracle_python: Path, tmp_path: Path, settings: dict) -> None:
+    results = []
+    for python in (oracle_python, sys.executable):
+        root = tmp_path / ("o" if python == oracle_python else "f")
+        _make_project(root)
+        (root / "probe.py").write_text(DEBUG_PROBE)
+        out = subprocess.run(
+            [str(python), str(root / "probe.py"), "x", str(root), json.dumps(settings)],
+            capture_output=True, text=True,
+        )
+        assert out.returncode == 0, out.stderr
+        lines = json.loads(out.stdout)
+        assert any(line.startswith("sys.path:") for line in lines)
+        results.append(_settings_debug(lines, str(root)))
+    assert results[1] == results[0]

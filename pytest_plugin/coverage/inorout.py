@@ -219,7 +219,6 @@ class InOrOut:
         with sys_modules_saved():
             for pkg in self._pkg_candidates:
                 modfile, path = file_and_path_for_module(pkg)
-                self._debug(f"Imported source package {pkg!r} as {modfile!r}")
                 locations.append((pkg, modfile, path))
         return locations
 
@@ -231,10 +230,10 @@ class InOrOut:
 
     def set_matchers_depending_on_syspath(self) -> None:
         """Recompute third-party areas and source installed in them."""
-        self._debug("sys.path:" + "".join(f"\n    {_dir_detail(d)}" for d in sys.path))
-        self.engine.update_sys_path(
-            [p for p in sys.path if isinstance(p, str)], self._source_pkg_locations()
-        )
+        locations = self._source_pkg_locations()
+        self.engine.update_sys_path([p for p in sys.path if isinstance(p, str)], locations)
+        if self.debug:
+            self._debug_syspath_matchers(locations)
 
     @property
     def third_paths(self) -> set[str]:
@@ -253,14 +252,44 @@ class InOrOut:
             self.debug.write(msg)
 
     def _debug_matchers(self) -> None:
-        """coverage's debug dump of sysconfig paths and the matchers it builds."""
+        """coverage's startup debug output: sysconfig paths, then each matcher."""
         self._debug("sysconfig paths:")
         for scheme in sorted(sysconfig.get_scheme_names()):
             self._debug(f"    {scheme}:")
             for k, v in sysconfig.get_paths(scheme).items():
                 self._debug(f"        {k}: {_dir_detail(v)}")
-        self._matchers(debug=self._debug)
-        self.set_matchers_depending_on_syspath()
+        if self.source_dirs:
+            TreeMatcher(self.source_dirs, "source", "Source directory", self._debug)
+        if self.source_pkgs:
+            ModuleMatcher(self.source_pkgs, "source_pkgs", "Source imports", self._debug)
+        if not (self.source_dirs or self.source_pkgs) and self.engine.has_pylib_match:
+            TreeMatcher(self.pylib_paths, "pylib", "Python stdlib", self._debug)
+        if self.include:
+            GlobMatcher(self.include, "include", "Include", self._debug)
+        if self.omit:
+            GlobMatcher(self.omit, "omit", "Omit", self._debug)
+        TreeMatcher(self.cover_paths, "coverage", "Coverage code", self._debug)
+        self._debug_syspath_matchers(self._source_pkg_locations())
+
+    def _debug_syspath_matchers(self, locations: list[tuple[str, str | None, list[str]]]) -> None:
+        """coverage's debug output when the sys.path-dependent matchers are built."""
+        self._debug("sys.path:" + "".join(f"\n    {_dir_detail(d)}" for d in sys.path))
+        third = TreeMatcher(self.third_paths, "third", "Third-party lib", self._debug)
+        for pkg, modfile, path in locations:
+            if pkg not in self.source_pkgs:
+                continue
+            self._debug(f"Imported source package {pkg!r} as {modfile!r}")
+            if modfile:
+                if third.match(modfile):
+                    self._debug(f"Source in third-party: source_pkg {pkg!r} at {modfile!r}")
+            else:
+                for pathdir in path:
+                    if third.match(pathdir):
+                        self._debug(f"Source in third-party: {pkg!r} path directory at {pathdir!r}")
+        for src in self.source_dirs:
+            if third.match(src):
+                self._debug(f"Source in third-party: source directory {src!r}")
+        TreeMatcher(self.source_in_third_paths, "source_in_third", "Source in third-party", self._debug)
 
     def _matchers(self, debug: Any = None) -> dict[str, Any]:
         """Python matcher objects equivalent to the engine's, for debug and sys_info."""
