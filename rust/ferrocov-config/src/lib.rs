@@ -1,1 +1,27 @@
-//! ferrocov-config
+//! ferrocov-config: coverage.py 7.17's configuration, in Rust.
+//!
+//! Reads `.coveragerc`, `.coveragerc.toml`, `setup.cfg`, `tox.ini` and
+//! `pyproject.toml` with coverage.py's search order, option names, types,
+//! defaults, `$VAR` expansion, warnings and errors, into one typed
+//! [`CoverageConfig`].
+
+mod config;
+mod envsubst;
+mod error;
+mod ini;
+mod loader;
+pub mod options;
+mod pathutil;
+pub mod pystr;
+mod source;
+mod value;
+
+pub use config::CoverageConfig;
+pub use envsubst::{substitute, EnvLookup};
+pub use error::ConfigError;
+pub use ini::{IniFile, IniSection};
+pub use loader::{config_files_to_try, default_regex_check, ConfigFileArg, LoadHost};
+pub use options::{OptionKind, OptionSpec, CONFIG_FILE_OPTIONS, DEFAULT_EXCLUDE, DEFAULT_PARTIAL, DEFAULT_PARTIAL_ALWAYS};
+pub use pathutil::{abspath, expanduser};
+pub use source::RegexCheck;
+pub use value::{FieldValue, OptionValue, PathsMap, PluginOptions};
