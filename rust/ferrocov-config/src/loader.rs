@@ -37,7 +37,11 @@ pub fn default_regex_check(pattern: &str) -> Result<(), String> {
     match regex::Regex::new(pattern) {
         Ok(_) => Ok(()),
         Err(regex::Error::Syntax(msg)) if msg.contains("look-around") || msg.contains("backreference") => Ok(()),
-        Err(e) => Err(e.to_string().lines().last().unwrap_or_default().trim().to_string()),
+        Err(e) => {
+            let text = e.to_string();
+            let last = text.lines().last().unwrap_or_default().trim();
+            Err(last.strip_prefix("error: ").unwrap_or(last).to_string())
+        }
     }
 }
 

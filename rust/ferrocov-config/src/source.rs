@@ -87,7 +87,12 @@ impl ConfigSource {
             ConfigSource::Ini { file, .. } => {
                 let raw = file.get(&real, option).unwrap_or_default();
                 let text = substitute(raw, ctx.env).map_err(|e| format!("[{real}] {option}: {e}"))?;
-                ini_value(&text, section, option, kind, ctx).map_err(|e| format!("[{real}] {option}: {e}"))
+                if kind == OptionKind::RegexList {
+                    // Its message already names the section and option.
+                    let lines: Vec<String> = text.split(['\n', '\r']).map(str::to_string).collect();
+                    return check_regexes(section, option, lines, ctx.regex_check).map(|v| OptionValue::str_list(&v));
+                }
+                ini_value(&text, kind, ctx).map_err(|e| format!("[{real}] {option}: {e}"))
             }
             ConfigSource::Toml { table, .. } => {
                 let raw = toml_table(table, &real).and_then(|t| t.get(option)).map(toml_to_value);
@@ -155,18 +160,14 @@ pub fn toml_to_value(value: &toml::Value) -> OptionValue {
     }
 }
 
-fn ini_value(text: &str, section: &str, option: &str, kind: OptionKind, ctx: ReadContext<'_>) -> Result<OptionValue, String> {
+fn ini_value(text: &str, kind: OptionKind, ctx: ReadContext<'_>) -> Result<OptionValue, String> {
     Ok(match kind {
         OptionKind::Str => OptionValue::Str(text.to_string()),
         OptionKind::File => OptionValue::Str(expanduser(text, ctx.env)),
         OptionKind::Bool => OptionValue::Bool(ini_bool(text)?),
         OptionKind::Int => OptionValue::Int(pystr::parse_int(text)?),
         OptionKind::Float => OptionValue::Float(pystr::parse_float(text)?),
-        OptionKind::List => OptionValue::str_list(&split_list(text)),
-        OptionKind::RegexList => {
-            let lines: Vec<String> = text.split(['\n', '\r']).map(str::to_string).collect();
-            OptionValue::str_list(&check_regexes(section, option, lines, ctx.regex_check)?)
-        }
+        OptionKind::List | OptionKind::RegexList => OptionValue::str_list(&split_list(text)),
     })
 }
 
