@@ -29,6 +29,70 @@ DEFAULT_PARTIAL_ALWAYS: list[str] = list(_engine.DEFAULT_PARTIAL_ALWAYS)
 _PRIVATE_DEFAULTS: dict[str, Any] = {"_include": None, "_omit": None, "_crash": None, "_config_contents": None}
 
 
+class _ConfigFileParser:
+    """coverage.py's config-parser interface over the Rust reader."""
+
+    _toml = False
+
+    def __init__(self, our_file: bool) -> None:
+        self.our_file = our_file
+        self._file = _engine.ConfigFile(our_file, self._toml)
+
+    def read(self, filenames: Iterable[str] | str, encoding_unused: str | None = None) -> list[str]:
+        """Parse the files that can be opened; returns their names."""
+        if isinstance(filenames, (str, bytes, os.PathLike)):
+            filenames = [filenames]
+        read = []
+        for filename in filenames:
+            name = os.fspath(filename)
+            if self._file.read(name):
+                read.append(name)
+        return read
+
+    def real_section(self, section: str) -> str | None:
+        return self._file.real_section(section)
+
+    def has_section(self, section: str) -> bool:
+        return self._file.has_section(section)
+
+    def has_option(self, section: str, option: str) -> bool:
+        return self._file.has_option(section, option)
+
+    def options(self, section: str) -> list[str]:
+        return self._file.options(section)
+
+    def get_section(self, section: str) -> dict[str, Any]:
+        return self._file.get_section(section, dict(os.environ))
+
+    def _get(self, section: str, option: str, kind: str) -> Any:
+        return self._file.get(section, option, kind, dict(os.environ))
+
+    def get(self, section: str, option: str) -> Any:
+        return self._get(section, option, "")
+
+    def getboolean(self, section: str, option: str) -> bool:
+        return self._get(section, option, "boolean")
+
+    def getint(self, section: str, option: str) -> int:
+        return self._get(section, option, "int")
+
+    def getfloat(self, section: str, option: str) -> float:
+        return self._get(section, option, "float")
+
+    def getfile(self, section: str, option: str) -> str:
+        return self._get(section, option, "file")
+
+    def getlist(self, section: str, option: str) -> list[str]:
+        return self._get(section, option, "list")
+
+    def getregexlist(self, section: str, option: str) -> list[str]:
+        return self._get(section, option, "regexlist")
+
+
+class HandyConfigParser(_ConfigFileParser):
+    """An INI config file read with configparser's rules (`[coverage:...]` sections too)."""
+
+
 def _human_key(text: str) -> tuple[list[str | int], str]:
     """Sort key where digit runs compare as numbers ("x2" before "x10")."""
     return ([int(c) if c.isdigit() else c for c in re.split(r"(\d+)", text)], text)
@@ -228,6 +292,7 @@ __all__ = [
     "DEFAULT_PARTIAL",
     "DEFAULT_PARTIAL_ALWAYS",
     "ConfigError",
+    "HandyConfigParser",
     "CoverageConfig",
     "config_files_to_try",
     "process_file_value",

@@ -28,7 +28,21 @@ pub enum ConfigSource {
 impl ConfigSource {
     /// Parse `text` as TOML when the name ends in `.toml`, else as INI.
     pub fn parse(filename: &str, text: &str, our_file: bool) -> Result<Self, String> {
-        if is_toml_name(filename) {
+        Self::parse_as(is_toml_name(filename), filename, text, our_file)
+    }
+
+    /// A file with nothing in it.
+    pub fn empty(toml: bool, our_file: bool) -> Self {
+        if toml {
+            ConfigSource::Toml { table: toml::Table::new(), our_file }
+        } else {
+            ConfigSource::Ini { file: IniFile::default(), our_file }
+        }
+    }
+
+    /// Parse `text` as TOML or INI, whatever the file is called.
+    pub fn parse_as(toml: bool, filename: &str, text: &str, our_file: bool) -> Result<Self, String> {
+        if toml {
             let table = text.parse::<toml::Table>().map_err(|e| toml_error(&e, text))?;
             Ok(ConfigSource::Toml { table, our_file })
         } else {
@@ -78,6 +92,18 @@ impl ConfigSource {
                 toml_table(table, &real).is_some_and(|t| t.contains_key(option))
             }
         }
+    }
+
+    /// The error coverage.py's parsers give when `section`/`option` is absent.
+    pub fn missing(&self, section: &str, option: &str) -> Option<String> {
+        if self.has_option(section, option) {
+            return None;
+        }
+        Some(match (self, self.real_section(section)) {
+            (ConfigSource::Toml { .. }, None) => format!("No section: {}", repr(section)),
+            (ConfigSource::Toml { .. }, Some(real)) => format!("No option {} in section: {}", repr(option), repr(&real)),
+            (ConfigSource::Ini { .. }, _) => format!("No option {} in section: {}", repr(option), repr(section)),
+        })
     }
 
     /// Read one option as `kind`. The error names the section and option.

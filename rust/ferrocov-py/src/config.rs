@@ -7,8 +7,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use ferrocov_config::{
-    ConfigError, ConfigFileArg, CoverageConfig, LoadHost, OptionKind, OptionValue, CONFIG_FILE_OPTIONS,
-    DEFAULT_EXCLUDE, DEFAULT_PARTIAL, DEFAULT_PARTIAL_ALWAYS,
+    ConfigError, ConfigFileArg, ConfigSource, CoverageConfig, LoadHost, OptionKind, OptionValue, ReadContext,
+    CONFIG_FILE_OPTIONS, DEFAULT_EXCLUDE, DEFAULT_PARTIAL, DEFAULT_PARTIAL_ALWAYS,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -148,6 +148,106 @@ impl PyConfig {
     }
 }
 
+/// One parsed config file with coverage.py's parser interface, behind the
+/// compatibility classes `HandyConfigParser` and `TomlConfigParser`.
+#[pyclass(name = "ConfigFile", module = "ferrocov._engine")]
+pub struct PyConfigFile {
+    toml: bool,
+    our_file: bool,
+    source: ConfigSource,
+}
+
+impl PyConfigFile {
+    fn source(&self) -> &ConfigSource {
+        &self.source
+    }
+}
+
+#[pymethods]
+impl PyConfigFile {
+    #[new]
+    fn new(our_file: bool, toml: bool) -> Self {
+        PyConfigFile { toml, our_file, source: ConfigSource::empty(toml, our_file) }
+    }
+
+    /// Parse `filename`; False if it can't be opened, ConfigError if malformed.
+    fn read(&mut self, filename: &str) -> PyResult<bool> {
+        let Ok(bytes) = std::fs::read(filename) else { return Ok(false) };
+        let text = String::from_utf8_lossy(&bytes);
+        let source = ConfigSource::parse_as(self.toml, filename, &text, self.our_file)
+            .map_err(|detail| config_err(&ConfigError::BadFile { file: filename.to_string(), detail }))?;
+        self.source = source;
+        Ok(true)
+    }
+
+    fn real_section(&self, section: &str) -> Option<String> {
+        self.source().real_section(section)
+    }
+
+    fn has_section(&self, section: &str) -> bool {
+        self.source().has_section(section)
+    }
+
+    fn has_option(&self, section: &str, option: &str) -> bool {
+        self.source().has_option(section, option)
+    }
+
+    fn options(&self, section: &str) -> PyResult<Vec<String>> {
+        if !self.source().has_section(section) {
+            return Err(PyConfigError::new_err(format!("No section: {}", ferrocov_config::pystr::repr(section))));
+        }
+        Ok(self.source().options(section))
+    }
+
+    /// Read an option as `kind` ("", "boolean", "int", "float", "file", "list", "regexlist").
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        section: &str,
+        option: &str,
+        kind: &str,
+        environ: HashMap<String, String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(message) = self.source().missing(section, option) {
+            return Err(PyConfigError::new_err(message));
+        }
+        let kind = kind_from_name(kind)?;
+        let lookup = |k: &str| environ.get(k).cloned();
+        let re_compile = py.import("re")?.getattr("compile")?;
+        let regex_check = |pattern: &str| -> Result<(), String> {
+            re_compile.call1((pattern,)).map(|_| ()).map_err(|e| e.value(py).to_string())
+        };
+        let ctx = ReadContext { env: &lookup, regex_check: &regex_check };
+        let value = self.source().read(section, option, kind, ctx).map_err(PyConfigError::new_err)?;
+        from_value(py, &value)
+    }
+
+    fn get_section<'py>(
+        &self,
+        py: Python<'py>,
+        section: &str,
+        environ: HashMap<String, String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let lookup = |k: &str| environ.get(k).cloned();
+        let ctx = ReadContext { env: &lookup, regex_check: &|_: &str| Ok(()) };
+        let items = self.source().get_section(section, ctx).map_err(PyConfigError::new_err)?;
+        from_value(py, &OptionValue::Table(items))
+    }
+}
+
+fn kind_from_name(name: &str) -> PyResult<OptionKind> {
+    Ok(match name {
+        "" => OptionKind::Str,
+        "boolean" => OptionKind::Bool,
+        "int" => OptionKind::Int,
+        "float" => OptionKind::Float,
+        "file" => OptionKind::File,
+        "list" => OptionKind::List,
+        "regexlist" => OptionKind::RegexList,
+        other => return Err(PyTypeError::new_err(format!("unknown option type {other:?}"))),
+    })
+}
+
 /// Run a load step with the environment snapshot, a warn callback into
 /// Python and Python's `re` as regex checker. A Python exception raised by
 /// `warn` (warnings turned into errors) wins over the step's result.
@@ -278,6 +378,7 @@ fn substitute_variables(text: &str, environ: HashMap<String, String>) -> PyResul
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyConfig>()?;
+    m.add_class::<PyConfigFile>()?;
     m.add_function(wrap_pyfunction!(config_file_options, m)?)?;
     m.add_function(wrap_pyfunction!(substitute_variables, m)?)?;
     m.add("DEFAULT_EXCLUDE", DEFAULT_EXCLUDE.to_vec())?;
