@@ -148,9 +148,7 @@ class CoverageConfig:
         """Read one config file over the current values; True if it was used."""
         engine = self.to_engine()
         used = engine.from_file(os.fspath(filename), our_file, dict(os.environ), warn)
-        extras = {k: v for k, v in self.__dict__.items() if k not in engine.to_dict()}
         self._load_engine(engine)
-        self.__dict__.update({k: v for k, v in extras.items() if k not in self.__dict__})
         if used:
             self._config_contents = _read_bytes(filename)
         return bool(used)
@@ -197,7 +195,7 @@ class CoverageConfig:
     def post_process(self) -> None:
         """Final adjustments once every source has been applied."""
         engine = self.to_engine()
-        engine.post_process(dict(os.environ))
+        engine.post_process()
         self._load_engine(engine)
 
     def debug_info(self) -> list[tuple[str, Any]]:

@@ -3,8 +3,6 @@
 //! `get_option`/`set_option`/`from_args` and the Python bindings.
 use crate::error::ConfigError;
 use crate::options::{self, CONCURRENCY_CHOICES, CONFIG_FILE_OPTIONS, LIGHT_THREADS, MUST_BE_LIST};
-use crate::pathutil::expanduser;
-use crate::envsubst::EnvLookup;
 use crate::value::{FieldValue, OptionValue, PathsMap, PluginOptions};
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -207,11 +205,12 @@ impl CoverageConfig {
         self.plugin_options.iter().find(|(p, _)| p == plugin).map(|(_, o)| o.clone()).unwrap_or_default()
     }
 
-    /// Final adjustments once every source has been applied.
-    pub fn post_process(&mut self, env: EnvLookup<'_>) -> Result<(), ConfigError> {
+    /// Final adjustments once every source has been applied; `expand_user`
+    /// expands `~` in the `[paths]` patterns.
+    pub fn post_process(&mut self, expand_user: &dyn Fn(&str) -> String) -> Result<(), ConfigError> {
         for (_, patterns) in &mut self.paths {
             for pattern in patterns.iter_mut() {
-                *pattern = expanduser(pattern, env);
+                *pattern = expand_user(pattern);
             }
         }
         self.exclude_list.extend(self.exclude_also.iter().cloned());

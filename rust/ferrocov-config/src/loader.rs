@@ -6,7 +6,7 @@ use crate::envsubst::EnvLookup;
 use crate::error::ConfigError;
 use crate::options::{self, OptionKind, CONFIG_FILE_OPTIONS, SECTIONS};
 use crate::pathutil::abspath;
-use crate::source::{ConfigSource, ReadContext, RegexCheck};
+use crate::source::{ConfigSource, ExpandUser, ReadContext, RegexCheck};
 use crate::value::{FieldValue, OptionValue};
 
 /// The `config_file` argument of `Coverage()`.
@@ -28,6 +28,19 @@ pub struct LoadHost<'a> {
     pub warn: &'a mut dyn FnMut(String),
     /// Checks regexes from `exclude_lines` & co. compile.
     pub regex_check: RegexCheck<'a>,
+    /// Expands `~` in paths; `None` uses `$HOME` and /etc/passwd.
+    pub expand_user: Option<ExpandUser<'a>>,
+}
+
+impl<'a> LoadHost<'a> {
+    /// A host with the pure-Rust regex check and `~` expansion.
+    pub fn new(env: EnvLookup<'a>, warn: &'a mut dyn FnMut(String)) -> Self {
+        LoadHost { env, warn, regex_check: &default_regex_check, expand_user: None }
+    }
+
+    fn read_context(&self) -> ReadContext<'a> {
+        ReadContext { env: self.env, regex_check: self.regex_check, expand_user: self.expand_user }
+    }
 }
 
 /// Checks with the `regex` crate, accepting the Python-only constructs it
@@ -71,7 +84,7 @@ impl CoverageConfig {
         env: &dyn Fn(&str) -> Option<String>,
         warn: &mut dyn FnMut(String),
     ) -> Result<Self, ConfigError> {
-        let mut host = LoadHost { env, warn, regex_check: &default_regex_check };
+        let mut host = LoadHost::new(env, warn);
         Self::load_with_args(&config_file, Vec::new(), &mut host)
     }
 
@@ -102,7 +115,8 @@ impl CoverageConfig {
         if let Some(force) = (host.env)("COVERAGE_FORCE_CONFIG").filter(|f| !f.is_empty()) {
             config.from_file(&force, true, host)?;
         }
-        config.post_process(host.env)?;
+        let ctx = host.read_context();
+        config.post_process(&|path: &str| ctx.expand(path))?;
         Ok(config)
     }
 
@@ -131,7 +145,7 @@ impl CoverageConfig {
         let source = ConfigSource::parse(filename, &text, our_file).map_err(bad)?;
         self.config_files_read.push(abspath(filename));
 
-        let ctx = ReadContext { env: host.env, regex_check: host.regex_check };
+        let ctx = host.read_context();
         let mut any_set = self.read_options(&source, ctx).map_err(bad)?;
         warn_unknown_options(&source, filename, host.warn);
         any_set |= self.read_paths(&source, ctx).map_err(bad)?;

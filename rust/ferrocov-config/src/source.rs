@@ -11,11 +11,26 @@ use crate::value::OptionValue;
 /// Checks that a regex compiles; the error is the compiler's message.
 pub type RegexCheck<'a> = &'a dyn Fn(&str) -> Result<(), String>;
 
-/// What reading needs from outside: the environment and a regex checker.
+/// Expands `~` in a path (Python's `os.path.expanduser` when bound to Python).
+pub type ExpandUser<'a> = &'a dyn Fn(&str) -> String;
+
+/// What reading needs from outside: the environment, a regex checker, and
+/// optionally a `~` expander (without one, `$HOME` and /etc/passwd are used).
 #[derive(Clone, Copy)]
 pub struct ReadContext<'a> {
     pub env: EnvLookup<'a>,
     pub regex_check: RegexCheck<'a>,
+    pub expand_user: Option<ExpandUser<'a>>,
+}
+
+impl ReadContext<'_> {
+    /// `~` expansion of a file option.
+    pub fn expand(&self, path: &str) -> String {
+        match self.expand_user {
+            Some(expand) => expand(path),
+            None => expanduser(path, self.env),
+        }
+    }
 }
 
 /// A parsed configuration file.
@@ -189,7 +204,7 @@ pub fn toml_to_value(value: &toml::Value) -> OptionValue {
 fn ini_value(text: &str, kind: OptionKind, ctx: ReadContext<'_>) -> Result<OptionValue, String> {
     Ok(match kind {
         OptionKind::Str => OptionValue::Str(text.to_string()),
-        OptionKind::File => OptionValue::Str(expanduser(text, ctx.env)),
+        OptionKind::File => OptionValue::Str(ctx.expand(text)),
         OptionKind::Bool => OptionValue::Bool(ini_bool(text)?),
         OptionKind::Int => OptionValue::Int(pystr::parse_int(text)?),
         OptionKind::Float => OptionValue::Float(pystr::parse_float(text)?),
@@ -256,7 +271,7 @@ fn toml_value(raw: OptionValue, real: &str, option: &str, kind: OptionKind, ctx:
     };
     match (kind, value) {
         (OptionKind::Str, v) => Ok(v),
-        (OptionKind::File, OptionValue::Str(s)) => Ok(OptionValue::Str(expanduser(&s, ctx.env))),
+        (OptionKind::File, OptionValue::Str(s)) => Ok(OptionValue::Str(ctx.expand(&s))),
         (OptionKind::File, v) => Err(not("a string", &v)),
         (OptionKind::Bool, v @ OptionValue::Bool(_)) => Ok(v),
         (OptionKind::Bool, OptionValue::Str(s)) => match s.as_str() {

@@ -45,7 +45,7 @@ fn load_in(
     let _turn = CWD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let before = std::env::current_dir().unwrap();
     std::env::set_current_dir(&scratch.dir).unwrap();
-    let mut host = LoadHost { env: &lookup, warn: &mut warn, regex_check: &ferrocov_config::default_regex_check };
+    let mut host = LoadHost::new(&lookup, &mut warn);
     let result = CoverageConfig::load_with_args(&arg, args, &mut host);
     std::env::set_current_dir(before).unwrap();
     let _ = std::fs::remove_dir_all(&scratch.dir);

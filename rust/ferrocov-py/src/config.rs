@@ -84,9 +84,9 @@ impl PyConfig {
     }
 
     /// Make the final adjustments (`~` in `[paths]`, `exclude_also`, ...).
-    fn post_process(&mut self, environ: HashMap<String, String>) -> PyResult<()> {
-        let lookup = |k: &str| environ.get(k).cloned();
-        self.inner.post_process(&lookup).map_err(|e| config_err(&e))
+    fn post_process(&mut self, py: Python<'_>) -> PyResult<()> {
+        let expand_user = python_expanduser(py)?;
+        self.inner.post_process(&expand_user).map_err(|e| config_err(&e))
     }
 
     /// Apply constructor arguments (`None` values are skipped).
@@ -213,11 +213,9 @@ impl PyConfigFile {
         }
         let kind = kind_from_name(kind)?;
         let lookup = |k: &str| environ.get(k).cloned();
-        let re_compile = py.import("re")?.getattr("compile")?;
-        let regex_check = |pattern: &str| -> Result<(), String> {
-            re_compile.call1((pattern,)).map(|_| ()).map_err(|e| e.value(py).to_string())
-        };
-        let ctx = ReadContext { env: &lookup, regex_check: &regex_check };
+        let regex_check = python_regex_check(py)?;
+        let expand_user = python_expanduser(py)?;
+        let ctx = ReadContext { env: &lookup, regex_check: &regex_check, expand_user: Some(&expand_user) };
         let value = self.source().read(section, option, kind, ctx).map_err(PyConfigError::new_err)?;
         from_value(py, &value)
     }
@@ -229,7 +227,7 @@ impl PyConfigFile {
         environ: HashMap<String, String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let lookup = |k: &str| environ.get(k).cloned();
-        let ctx = ReadContext { env: &lookup, regex_check: &|_: &str| Ok(()) };
+        let ctx = ReadContext { env: &lookup, regex_check: &|_: &str| Ok(()), expand_user: None };
         let items = self.source().get_section(section, ctx).map_err(PyConfigError::new_err)?;
         from_value(py, &OptionValue::Table(items))
     }
@@ -266,18 +264,36 @@ fn with_host<T>(
             }
         }
     };
-    let re_compile = py.import("re")?.getattr("compile")?;
-    let regex_check = |pattern: &str| -> Result<(), String> {
-        re_compile.call1((pattern,)).map(|_| ()).map_err(|e| e.value(py).to_string())
-    };
+    let regex_check = python_regex_check(py)?;
+    let expand_user = python_expanduser(py)?;
     let result = {
-        let mut host = LoadHost { env: &lookup, warn: &mut send_warning, regex_check: &regex_check };
+        let mut host =
+            LoadHost { env: &lookup, warn: &mut send_warning, regex_check: &regex_check, expand_user: Some(&expand_user) };
         step(&mut host)
     };
     if let Some(err) = warn_failure.into_inner() {
         return Err(err);
     }
     result.map_err(|e| config_err(&e))
+}
+
+/// Regexes are checked by Python's `re`, the engine that will run them.
+fn python_regex_check(py: Python<'_>) -> PyResult<impl Fn(&str) -> Result<(), String> + '_> {
+    let re_compile = py.import("re")?.getattr("compile")?;
+    Ok(move |pattern: &str| re_compile.call1((pattern,)).map(|_| ()).map_err(|e| e.value(py).to_string()))
+}
+
+/// `~` is expanded by Python's `os.path.expanduser` (looked up on each call,
+/// so it follows `$HOME` changes and test doubles exactly as coverage.py does).
+fn python_expanduser(py: Python<'_>) -> PyResult<impl Fn(&str) -> String + '_> {
+    let path_module = py.import("os")?.getattr("path")?;
+    Ok(move |path: &str| {
+        path_module
+            .getattr("expanduser")
+            .and_then(|f| f.call1((path,)))
+            .and_then(|v| v.extract::<String>())
+            .unwrap_or_else(|_| path.to_string())
+    })
 }
 
 /// `True` / `False` / a file name (str or path-like), as `Coverage()` takes it.
