@@ -243,7 +243,7 @@ impl CoverageConfig {
     /// `coverage debug config` lists them.
     pub fn debug_info(&self) -> Vec<(String, OptionValue)> {
         let mut names: Vec<&str> = Self::ATTRIBUTES.iter().copied().filter(|n| !n.starts_with('_')).collect();
-        names.sort_by(|a, b| human_key(a).cmp(&human_key(b)));
+        names.sort_by_cached_key(|name| human_key(name));
         names.into_iter().map(|n| (n.to_string(), self.attr(n).unwrap_or_default())).collect()
     }
 

@@ -63,11 +63,8 @@ fn strs(items: &[&str]) -> Vec<String> {
 #[test]
 fn defaults_without_files() {
     let cfg = load("defaults", &[]).result.unwrap();
-    assert_eq!(cfg, {
-        let mut d = CoverageConfig::default();
-        d.config_files_attempted = cfg.config_files_attempted.clone();
-        d
-    });
+    let expected = CoverageConfig { config_files_attempted: cfg.config_files_attempted.clone(), ..CoverageConfig::default() };
+    assert_eq!(cfg, expected);
     assert_eq!(cfg.config_files_attempted.len(), 5);
     assert!(cfg.config_files_read.is_empty());
     assert_eq!(cfg.data_file, ".coverage");

@@ -43,6 +43,7 @@ pub fn config_from_py(obj: &Bound<'_, PyAny>) -> PyResult<CoverageConfig> {
 }
 
 #[pymethods]
+#[allow(clippy::wrong_self_convention, reason = "from_file/from_args are coverage.py's method names")]
 impl PyConfig {
     #[new]
     fn new() -> Self {
