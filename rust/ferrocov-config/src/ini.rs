@@ -114,7 +114,15 @@ impl Parser<'_> {
         };
         match split_option(value) {
             Some((name, val)) if !name.is_empty() => self.start_option(lineno, target, name, val),
-            _ => {
+            Some((name, val)) => {
+                // configparser records the error and goes on with an unnamed
+                // option: it can be a duplicate, and takes no continuation lines.
+                self.errors.push(format!("\n\t[line {lineno:2}]: {}", repr(line)));
+                self.start_option(lineno, target, name, val)?;
+                self.option = None;
+                Ok(())
+            }
+            None => {
                 self.errors.push(format!("\n\t[line {lineno:2}]: {}", repr(line)));
                 Ok(())
             }
@@ -251,5 +259,8 @@ mod tests {
         assert_eq!(e, "While reading from 'f' [line  2]: section 'run' already exists");
         let e = IniFile::parse("[run]\njunk line\n=x\n", "f").unwrap_err();
         assert_eq!(e, "Source contains parsing errors: 'f'\n\t[line  2]: 'junk line\\n'\n\t[line  3]: '=x\\n'");
+        // After an unnamed option an indented line is not a continuation.
+        let e = IniFile::parse("[run]\na = 1\n=x\n\tcont\n", "f").unwrap_err();
+        assert_eq!(e, "Source contains parsing errors: 'f'\n\t[line  3]: '=x\\n'\n\t[line  4]: '\\tcont\\n'");
     }
 }
