@@ -155,3 +155,13 @@ def test_defaults_exported():
     assert DEFAULT_EXCLUDE[0].startswith("#")
     assert CoverageConfig().exclude_list == DEFAULT_EXCLUDE
     assert CoverageConfig().exclude_list is not DEFAULT_EXCLUDE
+
+
+def test_kwargs_the_typed_config_cannot_hold_still_land(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    marker = object()
+    cfg = read_coverage_config(False, lambda msg: None, branch=1, source=("a", "b"), messages=True, context=marker)
+    assert cfg.branch is True
+    assert cfg.source == ["a", "b"]
+    assert cfg.messages is True
+    assert cfg.context is marker

@@ -269,8 +269,7 @@ def read_coverage_config(config_file: bool | str, warn: Callable[[str], None], *
     """Read the configuration: defaults, the first applicable config file,
     COVERAGE_* environment variables, then `kwargs` (constructor arguments).
     """
-    known = set(_engine.Config().to_dict())
-    engine_args = {k: v for k, v in kwargs.items() if k in known and _engine_can_take(v)}
+    engine_args = {k: v for k, v in kwargs.items() if _engine_can_take(k, v)}
     engine = _engine.Config.load(config_file, engine_args, dict(os.environ), warn)
     config = CoverageConfig._from_engine(engine)
     # Arguments the typed config can't hold keep coverage.py's setattr semantics.
@@ -281,8 +280,14 @@ def read_coverage_config(config_file: bool | str, warn: Callable[[str], None], *
     return config
 
 
-def _engine_can_take(value: Any) -> bool:
-    return value is None or isinstance(value, (bool, int, float, str, list, tuple, dict, os.PathLike))
+def _engine_can_take(name: str, value: Any) -> bool:
+    """Can the typed Rust config hold this argument? If not, it is set as a
+    plain attribute afterwards, as coverage.py's `setattr` would."""
+    try:
+        _engine.Config().from_args(**{name: value})
+    except (ConfigError, TypeError, ValueError, OverflowError):
+        return False
+    return True
 
 
 __all__ = [
