@@ -4,6 +4,18 @@
 //! `pyproject.toml` with coverage.py's search order, option names, types,
 //! defaults, `$VAR` expansion, warnings and errors, into one typed
 //! [`CoverageConfig`].
+//!
+//! ```
+//! use ferrocov_config::{ConfigFileArg, CoverageConfig, OptionValue};
+//!
+//! let env = |name: &str| (name == "COVERAGE_FILE").then(|| "ci.dat".to_string());
+//! let mut warnings = Vec::new();
+//! let mut config = CoverageConfig::load(ConfigFileArg::Disabled, &env, &mut |w| warnings.push(w)).unwrap();
+//! assert_eq!(config.data_file, "ci.dat");
+//! config.set_option("report:precision", OptionValue::Int(2)).unwrap();
+//! assert_eq!(config.get_option("report:precision").unwrap(), OptionValue::Int(2));
+//! assert!(config.get_option("report:nope").is_err());
+//! ```
 
 mod config;
 mod envsubst;

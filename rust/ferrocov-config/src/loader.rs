@@ -20,6 +20,19 @@ pub enum ConfigFileArg {
     Path(String),
 }
 
+impl From<bool> for ConfigFileArg {
+    fn from(value: bool) -> Self {
+        if value { ConfigFileArg::Default } else { ConfigFileArg::Disabled }
+    }
+}
+
+impl From<&str> for ConfigFileArg {
+    /// A name; the empty string reads nothing, as Python's falsy `""` does.
+    fn from(value: &str) -> Self {
+        if value.is_empty() { ConfigFileArg::Disabled } else { ConfigFileArg::Path(value.to_string()) }
+    }
+}
+
 /// What loading needs from its caller.
 pub struct LoadHost<'a> {
     /// Environment variables (`os.environ` in Python).
