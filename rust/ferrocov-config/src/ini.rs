@@ -71,13 +71,19 @@ enum Target {
 struct Parser<'a> {
     file: IniFile,
     source: &'a str,
-    /// Lines of each value before joining, parallel to the options vectors.
+    /// The section options go to; `None` before the first header.
     current: Option<Target>,
+    /// Index in `raw_lines` of the option continuation lines extend.
     option: Option<usize>,
+    /// Indentation of the last header or option line.
     indent_level: usize,
+    /// For the duplicate checks (strict mode).
     seen_sections: Vec<String>,
     seen_options: Vec<(String, String)>,
+    /// Each option's lines (where it lives, its index there, its lines),
+    /// joined when the file ends, as configparser does.
     raw_lines: Vec<(Target, usize, Vec<String>)>,
+    /// Non-fatal syntax errors, reported together at the end.
     errors: Vec<String>,
 }
 
