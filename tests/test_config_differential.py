@@ -415,6 +415,7 @@ ERROR_CASES = [
     ("ini-regex", ".coveragerc", "[report]\nexclude_lines = (\n", [".coveragerc", "report", "exclude_lines", "'('"]),
     ("ini-strict-var", ".coveragerc", "[run]\nsource = ${NOPE?}\n", [".coveragerc", "run", "source", "NOPE"]),
     ("ini-no-section", ".coveragerc", "branch = 1\n", [".coveragerc", "no section headers"]),
+    ("ini-bom", ".coveragerc", "\ufeff[run]\nbranch = 1\n", [".coveragerc", "no section headers"]),
     ("ini-dup-option", ".coveragerc", "[run]\nbranch = 1\nbranch = 0\n", [".coveragerc", "run", "branch"]),
     ("ini-dup-section", ".coveragerc", "[run]\n[run]\n", [".coveragerc", "'run' already exists"]),
     ("ini-junk", ".coveragerc", "[run]\njunk line\n", [".coveragerc", "junk line"]),

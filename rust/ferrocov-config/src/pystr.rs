@@ -17,13 +17,36 @@ pub fn repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if !is_printable(c) => out.push_str(&escape(c)),
             c => out.push(c),
         }
     }
     out.push(quote);
     out
+}
+
+/// Python's `str.isprintable()` for one character: not a control, format
+/// or separator character (the plain space excepted).
+fn is_printable(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    let format_char = matches!(c as u32,
+        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E
+        | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB);
+    !(c.is_control() || c.is_whitespace() || format_char)
+}
+
+/// `\xNN`, `\uNNNN` or `\UNNNNNNNN`, as `repr()` escapes.
+fn escape(c: char) -> String {
+    let code = c as u32;
+    if code < 0x100 {
+        format!("\\x{code:02x}")
+    } else if code < 0x10000 {
+        format!("\\u{code:04x}")
+    } else {
+        format!("\\U{code:08x}")
+    }
 }
 
 /// `repr(x)` of a float as Python writes it (`90.0`, `1e+16`, `inf`).
@@ -117,6 +140,7 @@ mod tests {
         assert_eq!(repr("a'\"b"), "'a\\'\"b'");
         assert_eq!(repr("x\n"), "'x\\n'");
         assert_eq!(repr("\\"), "'\\\\'");
+        assert_eq!(repr("\u{feff}[run]\u{a0}\u{7f}é"), "'\\ufeff[run]\\xa0\\x7fé'");
     }
 
     #[test]
