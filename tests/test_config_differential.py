@@ -326,6 +326,14 @@ CASES += [
         [],
     ),
     (
+        "regexlist-splits-on-every-line-boundary",
+        {".coveragerc": "[report]\nexclude_lines = a\u2028b\x0cc\x1dd\npartial_branches = x\x85y\n"},
+        {},
+        True,
+        {},
+        [],
+    ),
+    (
         "default-section-leaks-into-all",
         {".coveragerc": "[DEFAULT]\nprecision = 3\n[report]\nshow_missing = 1\n[run]\nbranch = 1\n"},
         {},

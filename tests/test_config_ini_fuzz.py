@@ -20,7 +20,8 @@ LINES = [
     "branch = 1", "Branch: yes", "source=a,b", "omit =", "x = y = z", "k: v: w", "  indented = 1",
     "\tsource = tab", "=novalue", "novalue", "key = value # not comment", "key=  spaced  ", "KEY = upper",
     "# c", "; c", "  # indented comment", "", "   ", "    cont", "  another", "\tcont", "        deeper",
-    "ünïcode = ταБЬℓσ",
+    "ünïcode = ταБЬℓσ", "\ufeff[run]", "nb\xa0sp = x\xa0", "\x0bvt = 1", "line = a\u2028b", "cr = a\rb",
+    "\u3000wide = 1",
 ]
 SECTIONS = ["run", "report", "coverage:run", "DEFAULT", " run ", "a]b", "run] trailing", "a", "nope"]
 

@@ -75,6 +75,30 @@ pub fn strip(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c))
 }
 
+/// `str.splitlines()`: every line boundary Python knows, not just `\n`.
+pub fn splitlines(text: &str) -> Vec<&str> {
+    let boundary = |c: char| matches!(c, '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    let mut lines: Vec<&str> = Vec::new();
+    let mut start = 0;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if boundary(c) {
+            lines.push(&text[start..i]);
+            let mut end = i + c.len_utf8();
+            // "\r\n" is one boundary.
+            if c == '\r' && iter.peek().is_some_and(|&(_, n)| n == '\n') {
+                iter.next();
+                end += 1;
+            }
+            start = end;
+        }
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
+}
+
 /// Digits with single underscores between them, as Python number literals allow.
 fn remove_digit_underscores(s: &str) -> Option<String> {
     let bytes: Vec<char> = s.chars().collect();
@@ -141,6 +165,13 @@ mod tests {
         assert_eq!(repr("x\n"), "'x\\n'");
         assert_eq!(repr("\\"), "'\\\\'");
         assert_eq!(repr("\u{feff}[run]\u{a0}\u{7f}é"), "'\\ufeff[run]\\xa0\\x7fé'");
+    }
+
+    #[test]
+    fn splitlines_like_python() {
+        assert_eq!(splitlines("a\nb\r\nc\rd\u{2028}e\x0bf\n"), vec!["a", "b", "c", "d", "e", "f"]);
+        assert_eq!(splitlines("\n\nx"), vec!["", "", "x"]);
+        assert!(splitlines("").is_empty());
     }
 
     #[test]

@@ -130,7 +130,7 @@ impl ConfigSource {
                 let text = substitute(raw, ctx.env).map_err(|e| format!("[{real}] {option}: {e}"))?;
                 if kind == OptionKind::RegexList {
                     // Its message already names the section and option.
-                    let lines: Vec<String> = text.split(['\n', '\r']).map(str::to_string).collect();
+                    let lines: Vec<String> = pystr::splitlines(&text).into_iter().map(str::to_string).collect();
                     return check_regexes(section, option, lines, ctx.regex_check).map(|v| OptionValue::str_list(&v));
                 }
                 ini_value(&text, kind, ctx).map_err(|e| format!("[{real}] {option}: {e}"))
