@@ -39,7 +39,11 @@ class _ConfigFileParser:
         self._file = _engine.ConfigFile(our_file, self._toml)
 
     def read(self, filenames: Iterable[str] | str, encoding_unused: str | None = None) -> list[str]:
-        """Parse the files that can be opened; returns their names."""
+        """Parse the files that can be opened; returns their names.
+
+        coverage.py reads one file per parser; with several, the last one read
+        is the one consulted (configparser would merge them).
+        """
         if isinstance(filenames, (str, bytes, os.PathLike)):
             filenames = [filenames]
         read = []
