@@ -1,1 +1,27 @@
-//! ferrocov-report
+//! ferrocov-report: coverage.py's reports rendered in Rust.
+//!
+//! So far the summary report (`coverage report`: text, markdown, total),
+//! the numbers behind it, the Missing-column formatting and the
+//! `--fail-under` check, all reproducing coverage.py 7.17.3 to the character.
+
+mod error;
+mod fail_under;
+mod human_sort;
+mod markdown_table;
+mod missing;
+mod numbers;
+mod options;
+mod pytext;
+mod rounding;
+mod summary;
+mod text_table;
+mod unicode_tables;
+
+pub use error::ReportError;
+pub use fail_under::{format_fail_under_msg, should_fail_under};
+pub use markdown_table::escape_markdown;
+pub use missing::{format_lines, LineNo};
+pub use numbers::{display_covered, display_covered_checked, Numbers};
+pub use options::{ReportFormat, TextReportOptions};
+pub use pytext::neutralize_control;
+pub use summary::{render_text, FileRow, TextReport};

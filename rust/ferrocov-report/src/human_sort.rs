@@ -1,0 +1,103 @@
+//! Ordering file names "the way humans expect": numbers inside a name
+//! compare by value, so "mod2.py" comes before "mod10.py".
+
+use std::cmp::Ordering;
+
+use crate::pytext::decimal_digit;
+
+/// A piece of a name: text between digit runs, or the value of one run.
+#[derive(Debug, PartialEq, Eq)]
+enum Chunk<'a> {
+    Text(&'a str),
+    /// Digit values with leading zeros removed, so "007" equals "7".
+    Number(Vec<u32>),
+}
+
+impl Ord for Chunk<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (Chunk::Text(a), Chunk::Text(b)) => a.cmp(b),
+            (Chunk::Number(a), Chunk::Number(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+            // Both names split into text, number, text, ...: positions agree.
+            (Chunk::Text(_), Chunk::Number(_)) => Ordering::Less,
+            (Chunk::Number(_), Chunk::Text(_)) => Ordering::Greater,
+        }
+    }
+}
+
+impl PartialOrd for Chunk<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Split like `re.split(r"(\d+)", name)`: always text first and last
+/// (possibly empty), numbers in between.
+fn chunks(name: &str) -> Vec<Chunk<'_>> {
+    let mut out = Vec::new();
+    let mut text_start = 0;
+    let mut digits: Option<Vec<u32>> = None;
+    for (pos, ch) in name.char_indices() {
+        match (decimal_digit(ch), digits.as_mut()) {
+            (Some(value), Some(run)) => run.push(value),
+            (Some(value), None) => {
+                out.push(Chunk::Text(&name[text_start..pos]));
+                digits = Some(vec![value]);
+            }
+            (None, Some(_)) => {
+                out.push(number(digits.take().unwrap_or_default()));
+                text_start = pos;
+            }
+            (None, None) => {}
+        }
+    }
+    match digits {
+        Some(run) => {
+            out.push(number(run));
+            out.push(Chunk::Text(""));
+        }
+        None => out.push(Chunk::Text(&name[text_start..])),
+    }
+    out
+}
+
+fn number(mut digits: Vec<u32>) -> Chunk<'static> {
+    let zeros = digits.iter().take_while(|&&d| d == 0).count();
+    digits.drain(..zeros);
+    Chunk::Number(digits)
+}
+
+/// Compare two names by their chunks, then by the names themselves so
+/// that "x1y" and "x001y" are still told apart.
+pub fn human_cmp(a: &str, b: &str) -> Ordering {
+    chunks(a).cmp(&chunks(b)).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted(names: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
+        v.sort_by(|a, b| human_cmp(a, b));
+        v
+    }
+
+    #[test]
+    fn numbers_compare_by_value() {
+        assert_eq!(
+            sorted(&["mod10.py", "mod2.py", "mod1.py", "Mod3.py", "mod.py"]),
+            ["Mod3.py", "mod1.py", "mod2.py", "mod10.py", "mod.py"]
+        );
+        assert_eq!(sorted(&["x7", "x007", "x6"]), ["x6", "x007", "x7"]);
+        assert_eq!(sorted(&["10", "9", "a"]), ["9", "10", "a"]);
+        assert_eq!(sorted(&["a٢", "a10", "a1"]), ["a1", "a٢", "a10"]);
+    }
+
+    #[test]
+    fn split_keeps_empty_ends() {
+        assert_eq!(chunks("12"), [Chunk::Text(""), Chunk::Number(vec![1, 2]), Chunk::Text("")]);
+        assert_eq!(chunks("a"), [Chunk::Text("a")]);
+        assert_eq!(chunks("a0b"), [Chunk::Text("a"), Chunk::Number(vec![]), Chunk::Text("b")]);
+    }
+}
