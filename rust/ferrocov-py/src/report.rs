@@ -35,7 +35,16 @@ fn to_py_err(err: &ReportError) -> PyErr {
 type PyRow = (String, u64, u64, u64, u64, u64, u64, String);
 
 fn file_row(row: PyRow) -> FileRow {
-    let (name, n_statements, n_excluded, n_missing, n_branches, n_partial_branches, n_missing_branches, missing) = row;
+    let (
+        name,
+        n_statements,
+        n_excluded,
+        n_missing,
+        n_branches,
+        n_partial_branches,
+        n_missing_branches,
+        missing,
+    ) = row;
     let numbers = Numbers {
         n_files: 1,
         n_statements,
@@ -45,7 +54,11 @@ fn file_row(row: PyRow) -> FileRow {
         n_partial_branches,
         n_missing_branches,
     };
-    FileRow { name, numbers, missing }
+    FileRow {
+        name,
+        numbers,
+        missing,
+    }
 }
 
 /// Read the options dict: format, branches, show_missing, skip_covered,
@@ -67,7 +80,11 @@ fn text_options(options: &Bound<'_, PyDict>) -> PyResult<TextReportOptions> {
             "skip_empty" => opts.skip_empty = value.is_truthy()?,
             "precision" => opts.precision = value.extract::<Option<i64>>()?.unwrap_or(0),
             "sort" => opts.sort = value.extract()?,
-            other => return Err(PyTypeError::new_err(format!("render_text_report: unknown option {other:?}"))),
+            other => {
+                return Err(PyTypeError::new_err(format!(
+                    "render_text_report: unknown option {other:?}"
+                )))
+            }
         }
     }
     Ok(opts)
@@ -75,15 +92,23 @@ fn text_options(options: &Bound<'_, PyDict>) -> PyResult<TextReportOptions> {
 
 /// Render coverage's summary report; returns (text, total percentage).
 #[pyfunction]
-fn render_text_report(py: Python<'_>, rows: Vec<PyRow>, options: &Bound<'_, PyDict>) -> PyResult<(String, f64)> {
+fn render_text_report(
+    py: Python<'_>,
+    rows: Vec<PyRow>,
+    options: &Bound<'_, PyDict>,
+) -> PyResult<(String, f64)> {
     let opts = text_options(options)?;
     let rows: Vec<FileRow> = rows.into_iter().map(file_row).collect();
-    let report = py.detach(|| render_text(&rows, &opts)).map_err(|e| to_py_err(&e))?;
+    let report = py
+        .detach(|| render_text(&rows, &opts))
+        .map_err(|e| to_py_err(&e))?;
     Ok((report.text, report.pc_covered))
 }
 
 fn line_numbers(obj: &Bound<'_, PyAny>) -> PyResult<Vec<LineNo>> {
-    obj.try_iter()?.map(|item| item?.extract::<LineNo>()).collect()
+    obj.try_iter()?
+        .map(|item| item?.extract::<LineNo>())
+        .collect()
 }
 
 /// Arcs as (from, to) pairs, or coverage's grouped (from, [to, ...]) form.
@@ -134,4 +159,3 @@ fn py_format_fail_under_msg(total: f64, fail_under: f64, precision: i64) -> PyRe
 fn py_display_covered(pc: f64, precision: i64) -> PyResult<String> {
     display_covered_checked(pc, precision).map_err(|e| to_py_err(&e))
 }
-

@@ -96,8 +96,14 @@ mod tests {
 
     #[test]
     fn split_keeps_empty_ends() {
-        assert_eq!(chunks("12"), [Chunk::Text(""), Chunk::Number(vec![1, 2]), Chunk::Text("")]);
+        assert_eq!(
+            chunks("12"),
+            [Chunk::Text(""), Chunk::Number(vec![1, 2]), Chunk::Text("")]
+        );
         assert_eq!(chunks("a"), [Chunk::Text("a")]);
-        assert_eq!(chunks("a0b"), [Chunk::Text("a"), Chunk::Number(vec![]), Chunk::Text("b")]);
+        assert_eq!(
+            chunks("a0b"),
+            [Chunk::Text("a"), Chunk::Number(vec![]), Chunk::Text("b")]
+        );
     }
 }

@@ -35,11 +35,19 @@ pub fn format_lines(
 }
 
 fn arc_destination(to: LineNo) -> String {
-    if to > 0 { to.to_string() } else { "exit".to_owned() }
+    if to > 0 {
+        to.to_string()
+    } else {
+        "exit".to_owned()
+    }
 }
 
 fn nice_pair(start: LineNo, end: LineNo) -> String {
-    if start == end { start.to_string() } else { format!("{start}-{end}") }
+    if start == end {
+        start.to_string()
+    } else {
+        format!("{start}-{end}")
+    }
 }
 
 /// Runs of consecutive statements that are all missing, as (first, last).
@@ -52,7 +60,9 @@ fn line_ranges(statements: &BTreeSet<LineNo>, missing: &BTreeSet<LineNo>) -> Vec
     let mut run: Option<(LineNo, LineNo)> = None;
     let mut next = 0;
     for &stmt in statements {
-        let Some(&wanted) = missing.get(next) else { break };
+        let Some(&wanted) = missing.get(next) else {
+            break;
+        };
         if stmt == wanted {
             next += 1;
             run = match run {
@@ -80,7 +90,10 @@ mod tests {
     #[test]
     fn ranges_span_non_statement_gaps() {
         let stmts = [1, 2, 3, 4, 5, 10, 11, 12, 13, 14];
-        assert_eq!(format_lines(&stmts, &[1, 2, 5, 10, 11, 13, 14], None), "1-2, 5-11, 13-14");
+        assert_eq!(
+            format_lines(&stmts, &[1, 2, 5, 10, 11, 13, 14], None),
+            "1-2, 5-11, 13-14"
+        );
         assert_eq!(format_lines(&stmts, &[], None), "");
         assert_eq!(format_lines(&stmts, &[3], None), "3");
         assert_eq!(format_lines(&stmts, &[14, 1, 1], None), "1, 14");
@@ -91,8 +104,14 @@ mod tests {
         let stmts = [1, 2, 3, 4, 5, 6, 7];
         // 2->4 is hidden because 4 is missing; 6->exit and 6->7 are shown.
         let arcs = [(2, 4), (6, -1), (6, 7), (1, 3)];
-        assert_eq!(format_lines(&stmts, &[4, 5], Some(&arcs)), "1->3, 4-5, 6->7, 6->exit");
-        assert_eq!(format_lines(&stmts, &[], Some(&[(5, 10), (5, 9)])), "5->10, 5->9");
+        assert_eq!(
+            format_lines(&stmts, &[4, 5], Some(&arcs)),
+            "1->3, 4-5, 6->7, 6->exit"
+        );
+        assert_eq!(
+            format_lines(&stmts, &[], Some(&[(5, 10), (5, 9)])),
+            "5->10, 5->9"
+        );
         assert_eq!(format_lines(&stmts, &[4], Some(&[])), "4");
     }
 

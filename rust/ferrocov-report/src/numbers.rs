@@ -114,7 +114,8 @@ pub fn display_covered(pc: f64, precision: usize) -> String {
 
 /// `display_covered` for a precision that comes from user input.
 pub fn display_covered_checked(pc: f64, precision: i64) -> Result<String, ReportError> {
-    let places = usize::try_from(precision).map_err(|_| ReportError::NegativePrecision(precision))?;
+    let places =
+        usize::try_from(precision).map_err(|_| ReportError::NegativePrecision(precision))?;
     Ok(display_covered(pc, places))
 }
 
@@ -177,7 +178,14 @@ mod tests {
     #[test]
     fn totals_add_up() {
         let total: Numbers = [nums(2, 0, 0, 0), nums(8, 4, 2, 1)].into_iter().sum();
-        assert_eq!(total, nums(10, 4, 2, 1) + Numbers { n_files: 1, ..Numbers::default() });
+        assert_eq!(
+            total,
+            nums(10, 4, 2, 1)
+                + Numbers {
+                    n_files: 1,
+                    ..Numbers::default()
+                }
+        );
         let mut acc = Numbers::default();
         acc += nums(1, 1, 0, 0);
         assert_eq!(acc.n_missing, 1);

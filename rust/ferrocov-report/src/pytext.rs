@@ -10,7 +10,7 @@ use crate::unicode_tables::{DIGIT_ZEROS, UNPRINTABLE};
 pub fn is_printable(ch: char) -> bool {
     let cp = u32::from(ch);
     let idx = UNPRINTABLE.partition_point(|&(_, last)| last < cp);
-    !UNPRINTABLE.get(idx).is_some_and(|&(first, _)| first <= cp)
+    UNPRINTABLE.get(idx).is_none_or(|&(first, _)| first > cp)
 }
 
 /// The value of `ch` if `re`'s `\d` matches it (any Unicode decimal digit).
@@ -35,12 +35,18 @@ pub fn rstrip(text: &str) -> &str {
 /// Replace every non-printable character with `?`, so a file name cannot
 /// smuggle terminal escape sequences into the report.
 pub fn neutralize_control(text: &str) -> String {
-    text.chars().map(|ch| if is_printable(ch) { ch } else { '?' }).collect()
+    text.chars()
+        .map(|ch| if is_printable(ch) { ch } else { '?' })
+        .collect()
 }
 
 /// Python's `repr()` of a `str`, used in error messages that quote a value.
 pub fn py_repr(text: &str) -> String {
-    let quote = if text.contains('\'') && !text.contains('"') { '"' } else { '\'' };
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(text.len() + 2);
     out.push(quote);
     for ch in text.chars() {

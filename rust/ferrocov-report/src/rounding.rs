@@ -38,14 +38,11 @@ fn round_to_power_of_ten(value: f64, power: u64) -> f64 {
     let half = step / 2.0;
     let away = down + step.copysign(value);
     let magnitude = rem.abs();
-    if magnitude > half {
+    let tie_to_odd = magnitude == half && (down / step) % 2.0 != 0.0;
+    if magnitude > half || tie_to_odd {
         away
-    } else if magnitude < half {
-        down
-    } else if (down / step) % 2.0 == 0.0 {
-        down
     } else {
-        away
+        down
     }
 }
 

@@ -65,7 +65,10 @@ pub fn render_text(rows: &[FileRow], opts: &TextReportOptions) -> Result<TextRep
     }
     let mut out = String::new();
     if opts.format == ReportFormat::Total {
-        write_line(&mut out, &display_covered_checked(selection.totals.pc_covered(), opts.precision)?);
+        write_line(
+            &mut out,
+            &display_covered_checked(selection.totals.pc_covered(), opts.precision)?,
+        );
     } else {
         let table = build_table(&selection, opts)?;
         let lines = match opts.format {
@@ -100,7 +103,12 @@ struct Selection<'a> {
 }
 
 fn select_rows<'a>(rows: &'a [FileRow], opts: &TextReportOptions) -> Selection<'a> {
-    let mut selection = Selection { listed: Vec::new(), totals: Numbers::default(), skipped_covered: 0, skipped_empty: 0 };
+    let mut selection = Selection {
+        listed: Vec::new(),
+        totals: Numbers::default(),
+        skipped_covered: 0,
+        skipped_empty: 0,
+    };
     for row in rows {
         let nums = &row.numbers;
         selection.totals += *nums;
@@ -143,8 +151,16 @@ fn build_table(selection: &Selection<'_>, opts: &TextReportOptions) -> Result<Ta
             other => count_cell(*other, totals),
         })
         .collect();
-    let rows = listed.iter().map(|listed| row_cells(&columns, listed)).collect();
-    Ok(Table { columns, rows, total, end_lines: end_lines(selection, opts) })
+    let rows = listed
+        .iter()
+        .map(|listed| row_cells(&columns, listed))
+        .collect();
+    Ok(Table {
+        columns,
+        rows,
+        total,
+        end_lines: end_lines(selection, opts),
+    })
 }
 
 fn row_cells(columns: &[Column], listed: &ListedRow<'_>) -> Vec<String> {
@@ -180,13 +196,20 @@ fn end_lines(selection: &Selection<'_>, opts: &TextReportOptions) -> Vec<String>
         lines.push(format!("\n{files} skipped due to complete coverage."));
     }
     if opts.skip_empty && selection.skipped_empty > 0 {
-        lines.push(format!("\n{} skipped.", plural(selection.skipped_empty, "empty file")));
+        lines.push(format!(
+            "\n{} skipped.",
+            plural(selection.skipped_empty, "empty file")
+        ));
     }
     lines
 }
 
 fn plural(n: usize, thing: &str) -> String {
-    if n == 1 { format!("{n} {thing}") } else { format!("{n} {thing}s") }
+    if n == 1 {
+        format!("{n} {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
 }
 
 /// Order rows as coverage.py does: names "humanly"; any other column by its
@@ -194,8 +217,15 @@ fn plural(n: usize, thing: &str) -> String {
 fn sort_rows(rows: &mut [ListedRow<'_>], order: SortOrder, opts: &TextReportOptions) {
     let ascending = |a: &ListedRow<'_>, b: &ListedRow<'_>| match order.column {
         Column::Name => human_cmp(&a.name, &b.name).then_with(|| same_name_cmp(a, b, opts)),
-        Column::Cover => a.row.numbers.pc_covered().total_cmp(&b.row.numbers.pc_covered()).then_with(|| a.name.cmp(&b.name)),
-        column => count(column, &a.row.numbers).cmp(&count(column, &b.row.numbers)).then_with(|| a.name.cmp(&b.name)),
+        Column::Cover => a
+            .row
+            .numbers
+            .pc_covered()
+            .total_cmp(&b.row.numbers.pc_covered())
+            .then_with(|| a.name.cmp(&b.name)),
+        column => count(column, &a.row.numbers)
+            .cmp(&count(column, &b.row.numbers))
+            .then_with(|| a.name.cmp(&b.name)),
     };
     if order.descending {
         rows.sort_by(|a, b| ascending(b, a));
@@ -208,9 +238,14 @@ fn sort_rows(rows: &mut [ListedRow<'_>], order: SortOrder, opts: &TextReportOpti
 /// column order; only a report listing one name twice gets here.
 fn same_name_cmp(a: &ListedRow<'_>, b: &ListedRow<'_>, opts: &TextReportOptions) -> Ordering {
     let (x, y) = (&a.row.numbers, &b.row.numbers);
-    let mut ord = x.n_statements.cmp(&y.n_statements).then(x.n_missing.cmp(&y.n_missing));
+    let mut ord = x
+        .n_statements
+        .cmp(&y.n_statements)
+        .then(x.n_missing.cmp(&y.n_missing));
     if opts.branches {
-        ord = ord.then(x.n_branches.cmp(&y.n_branches)).then(x.n_partial_branches.cmp(&y.n_partial_branches));
+        ord = ord
+            .then(x.n_branches.cmp(&y.n_branches))
+            .then(x.n_partial_branches.cmp(&y.n_partial_branches));
     }
     ord = ord.then_with(|| a.pc_str.cmp(&b.pc_str));
     if opts.show_missing {
