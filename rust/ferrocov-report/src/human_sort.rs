@@ -6,14 +6,14 @@ use std::cmp::Ordering;
 use crate::pytext::decimal_digit;
 
 /// A piece of a name: text between digit runs, or the value of one run.
-#[derive(Debug, PartialEq, Eq)]
-enum Chunk<'a> {
-    Text(&'a str),
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Chunk {
+    Text(String),
     /// Digit values with leading zeros removed, so "007" equals "7".
     Number(Vec<u32>),
 }
 
-impl Ord for Chunk<'_> {
+impl Ord for Chunk {
     fn cmp(&self, other: &Self) -> Ordering {
         match (self, other) {
             (Chunk::Text(a), Chunk::Text(b)) => a.cmp(b),
@@ -25,7 +25,7 @@ impl Ord for Chunk<'_> {
     }
 }
 
-impl PartialOrd for Chunk<'_> {
+impl PartialOrd for Chunk {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
@@ -33,7 +33,7 @@ impl PartialOrd for Chunk<'_> {
 
 /// Split like `re.split(r"(\d+)", name)`: always text first and last
 /// (possibly empty), numbers in between.
-fn chunks(name: &str) -> Vec<Chunk<'_>> {
+fn chunks(name: &str) -> Vec<Chunk> {
     let mut out = Vec::new();
     let mut text_start = 0;
     let mut digits: Option<Vec<u32>> = None;
@@ -41,7 +41,7 @@ fn chunks(name: &str) -> Vec<Chunk<'_>> {
         match (decimal_digit(ch), digits.as_mut()) {
             (Some(value), Some(run)) => run.push(value),
             (Some(value), None) => {
-                out.push(Chunk::Text(&name[text_start..pos]));
+                out.push(Chunk::Text(name[text_start..pos].to_owned()));
                 digits = Some(vec![value]);
             }
             (None, Some(_)) => {
@@ -54,23 +54,39 @@ fn chunks(name: &str) -> Vec<Chunk<'_>> {
     match digits {
         Some(run) => {
             out.push(number(run));
-            out.push(Chunk::Text(""));
+            out.push(Chunk::Text(String::new()));
         }
-        None => out.push(Chunk::Text(&name[text_start..])),
+        None => out.push(Chunk::Text(name[text_start..].to_owned())),
     }
     out
 }
 
-fn number(mut digits: Vec<u32>) -> Chunk<'static> {
+fn number(mut digits: Vec<u32>) -> Chunk {
     let zeros = digits.iter().take_while(|&&d| d == 0).count();
     digits.drain(..zeros);
     Chunk::Number(digits)
 }
 
-/// Compare two names by their chunks, then by the names themselves so
-/// that "x1y" and "x001y" are still told apart.
+/// A name's sort key: its chunks, then the name itself so that "x1y" and
+/// "x001y" are still told apart. Built once per name, not per comparison.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HumanKey {
+    chunks: Vec<Chunk>,
+    name: String,
+}
+
+impl HumanKey {
+    pub fn new(name: &str) -> HumanKey {
+        HumanKey {
+            chunks: chunks(name),
+            name: name.to_owned(),
+        }
+    }
+}
+
+/// Compare two names the way humans expect.
 pub fn human_cmp(a: &str, b: &str) -> Ordering {
-    chunks(a).cmp(&chunks(b)).then_with(|| a.cmp(b))
+    HumanKey::new(a).cmp(&HumanKey::new(b))
 }
 
 #[cfg(test)]
@@ -96,14 +112,12 @@ mod tests {
 
     #[test]
     fn split_keeps_empty_ends() {
+        let text = |s: &str| Chunk::Text(s.to_owned());
         assert_eq!(
             chunks("12"),
-            [Chunk::Text(""), Chunk::Number(vec![1, 2]), Chunk::Text("")]
+            [text(""), Chunk::Number(vec![1, 2]), text("")]
         );
-        assert_eq!(chunks("a"), [Chunk::Text("a")]);
-        assert_eq!(
-            chunks("a0b"),
-            [Chunk::Text("a"), Chunk::Number(vec![]), Chunk::Text("b")]
-        );
+        assert_eq!(chunks("a"), [text("a")]);
+        assert_eq!(chunks("a0b"), [text("a"), Chunk::Number(vec![]), text("b")]);
     }
 }

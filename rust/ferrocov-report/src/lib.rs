@@ -20,6 +20,7 @@ mod unicode_tables;
 
 pub use error::ReportError;
 pub use fail_under::{format_fail_under_msg, should_fail_under};
+pub use human_sort::{human_cmp, HumanKey};
 pub use markdown_table::escape_markdown;
 pub use missing::{format_lines, LineNo};
 pub use numbers::{display_covered, display_covered_checked, Numbers};

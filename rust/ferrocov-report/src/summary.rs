@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use crate::error::ReportError;
-use crate::human_sort::human_cmp;
+use crate::human_sort::HumanKey;
 use crate::markdown_table;
 use crate::numbers::{display_covered_checked, Numbers};
 use crate::options::{Column, ReportFormat, SortOrder, TextReportOptions};
@@ -126,7 +126,7 @@ fn select_rows<'a>(rows: &'a [FileRow], opts: &TextReportOptions) -> Selection<'
 }
 
 fn build_table(selection: &Selection<'_>, opts: &TextReportOptions) -> Result<Table, ReportError> {
-    let mut listed = selection
+    let listed = selection
         .listed
         .iter()
         .map(|row| {
@@ -137,8 +137,7 @@ fn build_table(selection: &Selection<'_>, opts: &TextReportOptions) -> Result<Ta
             })
         })
         .collect::<Result<Vec<_>, ReportError>>()?;
-    let order = opts.sort_order()?;
-    sort_rows(&mut listed, order, opts);
+    let listed = sort_rows(listed, opts.sort_order()?, opts);
     let columns = opts.columns();
     let totals = &selection.totals;
     let total_pc = display_covered_checked(totals.pc_covered(), opts.precision)?;
@@ -214,23 +213,44 @@ fn plural(n: usize, thing: &str) -> String {
 
 /// Order rows as coverage.py does: names "humanly"; any other column by its
 /// value, then by name. A stable sort, so descending keeps ties in input order.
-fn sort_rows(rows: &mut [ListedRow<'_>], order: SortOrder, opts: &TextReportOptions) {
-    let ascending = |a: &ListedRow<'_>, b: &ListedRow<'_>| match order.column {
-        Column::Name => human_cmp(&a.name, &b.name).then_with(|| same_name_cmp(a, b, opts)),
-        Column::Cover => a
-            .row
-            .numbers
-            .pc_covered()
-            .total_cmp(&b.row.numbers.pc_covered())
-            .then_with(|| a.name.cmp(&b.name)),
-        column => count(column, &a.row.numbers)
-            .cmp(&count(column, &b.row.numbers))
-            .then_with(|| a.name.cmp(&b.name)),
+fn sort_rows<'a>(
+    rows: Vec<ListedRow<'a>>,
+    order: SortOrder,
+    opts: &TextReportOptions,
+) -> Vec<ListedRow<'a>> {
+    if order.column == Column::Name {
+        let mut keyed: Vec<(HumanKey, ListedRow<'a>)> = rows
+            .into_iter()
+            .map(|row| (HumanKey::new(&row.name), row))
+            .collect();
+        let ascending = |(ka, a): &(HumanKey, ListedRow<'_>),
+                         (kb, b): &(HumanKey, ListedRow<'_>)| {
+            ka.cmp(kb).then_with(|| same_name_cmp(a, b, opts))
+        };
+        sort_stable(&mut keyed, order.descending, ascending);
+        return keyed.into_iter().map(|(_, row)| row).collect();
+    }
+    let mut rows = rows;
+    let ascending = |a: &ListedRow<'_>, b: &ListedRow<'_>| {
+        let by_value = match order.column {
+            Column::Cover => a
+                .row
+                .numbers
+                .pc_covered()
+                .total_cmp(&b.row.numbers.pc_covered()),
+            column => count(column, &a.row.numbers).cmp(&count(column, &b.row.numbers)),
+        };
+        by_value.then_with(|| a.name.cmp(&b.name))
     };
-    if order.descending {
-        rows.sort_by(|a, b| ascending(b, a));
+    sort_stable(&mut rows, order.descending, ascending);
+    rows
+}
+
+fn sort_stable<T>(items: &mut [T], descending: bool, ascending: impl Fn(&T, &T) -> Ordering) {
+    if descending {
+        items.sort_by(|a, b| ascending(b, a));
     } else {
-        rows.sort_by(ascending);
+        items.sort_by(ascending);
     }
 }
 
