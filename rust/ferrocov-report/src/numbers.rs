@@ -29,6 +29,16 @@ impl Numbers {
         i128::from(self.n_branches) - i128::from(self.n_missing_branches)
     }
 
+    /// (executed, total) statements.
+    pub fn ratio_statements(&self) -> (i128, i128) {
+        (self.n_executed(), i128::from(self.n_statements))
+    }
+
+    /// (taken, total) branches.
+    pub fn ratio_branches(&self) -> (i128, i128) {
+        (self.n_executed_branches(), i128::from(self.n_branches))
+    }
+
     /// (covered, coverable): statements and branches counted together.
     pub fn ratio_covered(&self) -> (i128, i128) {
         (
@@ -149,6 +159,9 @@ mod tests {
         assert_eq!(nums(3, 1, 2, 2).pc_statements(), 200.0 / 3.0);
         assert_eq!(nums(3, 1, 2, 2).pc_branches(), 0.0);
         assert_eq!(nums(3, 1, 0, 0).pc_branches(), 100.0);
+        assert_eq!(nums(10, 4, 2, 1).ratio_covered(), (7, 12));
+        assert_eq!(nums(10, 4, 2, 1).ratio_statements(), (6, 10));
+        assert_eq!(nums(10, 4, 2, 1).ratio_branches(), (1, 2));
     }
 
     #[test]
