@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use ruff_python_ast::{ExceptHandler, Expr, Pattern, Stmt};
 use ruff_text_size::Ranged;
 
-use crate::constants::constant_truth;
+use crate::constants::test_outcomes;
 use crate::line_index::LineIndex;
 use crate::PythonVersion;
 
@@ -30,15 +30,23 @@ pub struct LineTableEmulator<'a> {
     lines: BTreeSet<u32>,
     /// One entry per enclosing loop: whether a reachable `break` exits it.
     loops: Vec<bool>,
+    /// `from __future__ import annotations` is in effect.
+    future_annotations: bool,
 }
 
 impl<'a> LineTableEmulator<'a> {
     pub fn new(index: &'a LineIndex, version: PythonVersion) -> Self {
-        Self { index, version, lines: BTreeSet::new(), loops: Vec::new() }
+        Self { index, version, lines: BTreeSet::new(), loops: Vec::new(), future_annotations: false }
     }
 
     /// The lines of the module's code and all code nested in it.
     pub fn module_lines(mut self, body: &[Stmt]) -> BTreeSet<u32> {
+        self.future_annotations = body.iter().any(|s| match s {
+            Stmt::ImportFrom(i) => {
+                i.module.as_deref() == Some("__future__") && i.names.iter().any(|a| a.name.as_str() == "annotations")
+            }
+            _ => false,
+        });
         self.block(body, Scope::Module);
         self.lines
     }
@@ -83,7 +91,18 @@ impl<'a> LineTableEmulator<'a> {
                 false
             }
             Stmt::AnnAssign(ann) => {
-                if ann.value.is_some() || scope != Scope::Function || !ann.simple {
+                if self.annotation_emits_code(ann, scope) {
+                    self.emit(stmt);
+                }
+                true
+            }
+            Stmt::Assert(a) => {
+                self.emit(stmt);
+                // `assert False` always raises: what follows is dead.
+                test_outcomes(&a.test).can_be_true
+            }
+            Stmt::Delete(d) => {
+                if !d.targets.iter().all(is_empty_sequence) {
                     self.emit(stmt);
                 }
                 true
@@ -98,14 +117,14 @@ impl<'a> LineTableEmulator<'a> {
                 self.function_body(&class.decorator_list, &class.name, &class.body, Scope::Class);
                 true
             }
-            Stmt::If(if_stmt) => self.if_chain(stmt, &if_stmt.test, &if_stmt.body, &if_stmt.elif_else_clauses, scope),
+            Stmt::If(if_stmt) => self.if_chain(stmt, if_stmt.test.as_ref(), &if_stmt.body, &if_stmt.elif_else_clauses, scope),
             Stmt::While(w) => self.while_loop(stmt, &w.test, &w.body, &w.orelse, scope),
             Stmt::For(f) => {
                 self.emit(stmt);
                 self.loops.push(false);
                 self.block(&f.body, scope);
-                self.loops.pop();
-                self.block(&f.orelse, scope)
+                let broke = self.loops.pop().unwrap_or(false);
+                self.block(&f.orelse, scope) || broke
             }
             Stmt::With(w) => {
                 self.emit(stmt);
@@ -119,6 +138,23 @@ impl<'a> LineTableEmulator<'a> {
                 self.emit(stmt);
                 true
             }
+        }
+    }
+
+    /// Whether an annotated assignment compiles to any instruction: values
+    /// always do; annotations are stored only for simple names in modules and
+    /// classes, evaluated for complex targets there (unless postponed by
+    /// `from __future__ import annotations`), and attribute or subscript
+    /// targets have their object evaluated.
+    fn annotation_emits_code(&self, ann: &ruff_python_ast::StmtAnnAssign, scope: Scope) -> bool {
+        if ann.value.is_some() {
+            return true;
+        }
+        let outer = scope != Scope::Function;
+        match ann.target.as_ref() {
+            Expr::Name(_) if ann.simple => outer,
+            Expr::Attribute(_) | Expr::Subscript(_) => true,
+            _ => outer && !self.future_annotations,
         }
     }
 
@@ -149,68 +185,37 @@ impl<'a> LineTableEmulator<'a> {
 
     fn if_chain(
         &mut self,
-        stmt: &Stmt,
+        header: &impl Ranged,
         test: &Expr,
         body: &[Stmt],
         clauses: &[ruff_python_ast::ElifElseClause],
         scope: Scope,
     ) -> bool {
-        self.emit(stmt);
-        let truth = constant_truth(test);
-        let body_falls = if truth == Some(false) { false } else { self.block(body, scope) };
-        if truth == Some(true) {
-            return body_falls;
-        }
-        match clauses.split_first() {
-            None => true,
-            Some((clause, rest)) => {
-                let else_falls = match &clause.test {
-                    Some(elif_test) => self.if_chain_clause(clause, elif_test, rest, scope),
+        self.emit(header);
+        let outcomes = test_outcomes(test);
+        let body_falls = outcomes.can_be_true && self.block(body, scope);
+        let else_falls = outcomes.can_be_false
+            && match clauses.split_first() {
+                None => true,
+                Some((clause, rest)) => match &clause.test {
+                    Some(elif_test) => self.if_chain(elif_test, elif_test, &clause.body, rest, scope),
                     None => self.block(&clause.body, scope),
-                };
-                body_falls || else_falls
-            }
-        }
-    }
-
-    fn if_chain_clause(
-        &mut self,
-        clause: &ruff_python_ast::ElifElseClause,
-        test: &Expr,
-        rest: &[ruff_python_ast::ElifElseClause],
-        scope: Scope,
-    ) -> bool {
-        self.emit(clause.test.as_ref().unwrap_or(test));
-        let truth = constant_truth(test);
-        let body_falls = if truth == Some(false) { false } else { self.block(&clause.body, scope) };
-        if truth == Some(true) {
-            return body_falls;
-        }
-        match rest.split_first() {
-            None => true,
-            Some((next, more)) => {
-                let else_falls = match &next.test {
-                    Some(t) => self.if_chain_clause(next, t, more, scope),
-                    None => self.block(&next.body, scope),
-                };
-                body_falls || else_falls
-            }
-        }
+                },
+            };
+        body_falls || else_falls
     }
 
     fn while_loop(&mut self, stmt: &Stmt, test: &Expr, body: &[Stmt], orelse: &[Stmt], scope: Scope) -> bool {
         self.emit(stmt);
-        let truth = constant_truth(test);
+        let outcomes = test_outcomes(test);
         self.loops.push(false);
-        if truth != Some(false) {
+        if outcomes.can_be_true {
             self.block(body, scope);
         }
         let broke = self.loops.pop().unwrap_or(false);
-        if truth == Some(true) {
-            // Only a break leaves `while True`; its else clause is dead.
-            return broke;
-        }
-        self.block(orelse, scope) || broke
+        // The else clause runs when the test fails; a break skips it.
+        let else_falls = outcomes.can_be_false && self.block(orelse, scope);
+        else_falls || broke
     }
 
     fn try_stmt(&mut self, stmt: &Stmt, t: &ruff_python_ast::StmtTry, scope: Scope) -> bool {
@@ -241,15 +246,28 @@ impl<'a> LineTableEmulator<'a> {
         let mut exhaustive = false;
         for case in &m.cases {
             self.emit(&case.pattern);
+            let mut live = true;
             if let Some(guard) = &case.guard {
                 self.emit(guard.as_ref());
+                live = test_outcomes(guard).can_be_true;
             }
-            falls |= self.block(&case.body, scope);
+            if live {
+                falls |= self.block(&case.body, scope);
+            }
             if case.guard.is_none() && is_irrefutable(&case.pattern) {
                 exhaustive = true;
             }
         }
         falls || !exhaustive
+    }
+}
+
+/// `del ()` and `del []` compile to nothing.
+fn is_empty_sequence(target: &Expr) -> bool {
+    match target {
+        Expr::Tuple(t) => t.elts.iter().all(is_empty_sequence),
+        Expr::List(l) => l.elts.iter().all(is_empty_sequence),
+        _ => false,
     }
 }
 

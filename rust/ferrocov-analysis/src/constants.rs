@@ -1,9 +1,52 @@
-//! Compile-time truth values of test expressions, as CPython's AST
-//! optimizer folds them (`__debug__`, literals, `not`, constant tuples).
+//! Compile-time truth of test expressions. CPython's AST optimizer folds
+//! literals, `__debug__`, `not` and constant tuples; its code generator turns
+//! `and`/`or` into chains of jumps whose constant links the flow-graph
+//! optimizer then resolves. What matters for line tables is which outcomes
+//! of a test remain possible.
 
-use ruff_python_ast::{Expr, Number, UnaryOp};
+use ruff_python_ast::{BoolOp, Expr, Number, UnaryOp};
 
-/// The truth value CPython knows at compile time, or None.
+/// The outcomes a test can still have after constant folding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcomes {
+    pub can_be_true: bool,
+    pub can_be_false: bool,
+}
+
+impl Outcomes {
+    const UNKNOWN: Self = Self { can_be_true: true, can_be_false: true };
+
+    fn constant(value: bool) -> Self {
+        Self { can_be_true: value, can_be_false: !value }
+    }
+
+    fn negated(self) -> Self {
+        Self { can_be_true: self.can_be_false, can_be_false: self.can_be_true }
+    }
+}
+
+/// Which outcomes `expr` can have when used as a branch test.
+pub fn test_outcomes(expr: &Expr) -> Outcomes {
+    match expr {
+        Expr::UnaryOp(op) if op.op == UnaryOp::Not => test_outcomes(&op.operand).negated(),
+        Expr::BoolOp(b) => {
+            let parts: Vec<Outcomes> = b.values.iter().map(test_outcomes).collect();
+            match b.op {
+                BoolOp::And => Outcomes {
+                    can_be_true: parts.iter().all(|p| p.can_be_true),
+                    can_be_false: parts.iter().any(|p| p.can_be_false),
+                },
+                BoolOp::Or => Outcomes {
+                    can_be_true: parts.iter().any(|p| p.can_be_true),
+                    can_be_false: parts.iter().all(|p| p.can_be_false),
+                },
+            }
+        }
+        _ => constant_truth(expr).map_or(Outcomes::UNKNOWN, Outcomes::constant),
+    }
+}
+
+/// The truth value of an expression that folds to a constant, or None.
 pub fn constant_truth(expr: &Expr) -> Option<bool> {
     match expr {
         Expr::BooleanLiteral(b) => Some(b.value),
@@ -18,22 +61,46 @@ pub fn constant_truth(expr: &Expr) -> Option<bool> {
         Expr::BytesLiteral(b) => Some(!b.value.is_empty()),
         Expr::Name(name) if name.id.as_str() == "__debug__" => Some(true),
         Expr::UnaryOp(op) => {
-            let inner = constant_value_truth(&op.operand)?;
+            let inner = constant_truth(&op.operand)?;
             match op.op {
                 UnaryOp::Not => Some(!inner),
-                // -x, +x and ~x on a constant fold; only -0/+0 stay falsy.
+                // -x and +x keep a number's truth; ~x is left alone.
                 UnaryOp::USub | UnaryOp::UAdd => Some(inner),
                 UnaryOp::Invert => None,
             }
         }
-        Expr::Tuple(t) if t.elts.iter().all(|e| constant_value_truth(e).is_some()) => {
-            Some(!t.elts.is_empty())
-        }
+        Expr::Tuple(t) if t.elts.iter().all(|e| constant_truth(e).is_some()) => Some(!t.elts.is_empty()),
         _ => None,
     }
 }
 
-/// Truth of an operand that folds to a constant (no starred items etc.).
-fn constant_value_truth(expr: &Expr) -> Option<bool> {
-    constant_truth(expr)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcomes(src: &str) -> (bool, bool) {
+        let parsed = ruff_python_parser::parse_expression(src).unwrap();
+        let o = test_outcomes(parsed.expr());
+        (o.can_be_true, o.can_be_false)
+    }
+
+    #[test]
+    fn literals_and_debug_fold() {
+        assert_eq!(outcomes("0"), (false, true));
+        assert_eq!(outcomes("False"), (false, true));
+        assert_eq!(outcomes("1"), (true, false));
+        assert_eq!(outcomes("__debug__"), (true, false));
+        assert_eq!(outcomes("not __debug__"), (false, true));
+        assert_eq!(outcomes("x"), (true, true));
+    }
+
+    #[test]
+    fn bool_ops_follow_jump_chains() {
+        assert_eq!(outcomes("False and x"), (false, true));
+        assert_eq!(outcomes("x and 0"), (false, true));
+        assert_eq!(outcomes("True or x"), (true, false));
+        assert_eq!(outcomes("1 and 1"), (true, false));
+        assert_eq!(outcomes("0 or 0"), (false, true));
+        assert_eq!(outcomes("x or y"), (true, true));
+    }
 }

@@ -101,7 +101,10 @@ fn find_cookie(line: &[u8], bom: bool) -> Result<Option<&'static str>, String> {
     };
     let encoding =
         normal_encoding_name(&name).ok_or_else(|| format!("unknown encoding: {name}"))?;
-    if bom && encoding != "utf-8" {
+    // tokenize compares the name as written (only "utf-8" and "utf-8-*"
+    // count), so even "utf8" after a BOM is an error.
+    let written = name.to_ascii_lowercase().replace('_', "-");
+    if bom && !(written == "utf-8" || written.starts_with("utf-8-")) {
         return Err("encoding problem: utf-8".to_string());
     }
     Ok(Some(encoding))
