@@ -8,6 +8,7 @@
 
 use std::collections::BTreeSet;
 
+use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
 use ruff_python_ast::{ExceptHandler, Expr, Pattern, Stmt};
 use ruff_text_size::Ranged;
 
@@ -64,11 +65,50 @@ impl<'a> LineTableEmulator<'a> {
     fn block(&mut self, body: &[Stmt], scope: Scope) -> bool {
         for stmt in body {
             if !self.stmt(stmt, scope) {
-                // The rest of the block is dead: the compiler drops it.
+                // The rest of the block is dead: the compiler drops it,
+                // code objects and all.
                 return false;
             }
         }
         true
+    }
+
+    /// A branch of an `if` whose test folded to a constant. The compiler
+    /// drops its bytecode, but 3.11 still compiles the code objects inside
+    /// it (functions, classes, lambdas, comprehensions) into the constants,
+    /// so their lines count.
+    fn dead(&mut self, body: &[Stmt]) {
+        if self.version != PythonVersion::new(3, 11) || body.is_empty() {
+            return;
+        }
+        let mut finder = CodeObjectFinder::default();
+        for stmt in body {
+            finder.visit_stmt(stmt);
+        }
+        for found in finder.found {
+            match found {
+                CodeObject::Definition(Stmt::FunctionDef(def)) => {
+                    self.function_body(&def.decorator_list, &def.name, &def.body, Scope::Function);
+                }
+                CodeObject::Definition(Stmt::ClassDef(class)) => {
+                    self.function_body(&class.decorator_list, &class.name, &class.body, Scope::Class);
+                }
+                CodeObject::Definition(_) => {}
+                CodeObject::Expression(expr) => self.emit(expr),
+            }
+        }
+    }
+
+    fn dead_expr(&mut self, expr: &Expr) {
+        if self.version == PythonVersion::new(3, 11) {
+            let mut finder = CodeObjectFinder::default();
+            finder.visit_expr(expr);
+            for found in finder.found {
+                if let CodeObject::Expression(e) = found {
+                    self.emit(e);
+                }
+            }
+        }
     }
 
     /// Compile one reachable statement; returns whether it can fall through.
@@ -99,7 +139,7 @@ impl<'a> LineTableEmulator<'a> {
             Stmt::Assert(a) => {
                 self.emit(stmt);
                 // `assert False` always raises: what follows is dead.
-                test_outcomes(&a.test).can_be_true
+                test_outcomes(&a.test, self.version).can_be_true
             }
             Stmt::Delete(d) => {
                 if !d.targets.iter().all(is_empty_sequence) {
@@ -192,22 +232,36 @@ impl<'a> LineTableEmulator<'a> {
         scope: Scope,
     ) -> bool {
         self.emit(header);
-        let outcomes = test_outcomes(test);
-        let body_falls = outcomes.can_be_true && self.block(body, scope);
-        let else_falls = outcomes.can_be_false
-            && match clauses.split_first() {
+        let outcomes = test_outcomes(test, self.version);
+        let body_falls = if outcomes.can_be_true {
+            self.block(body, scope)
+        } else {
+            self.dead(body);
+            false
+        };
+        let else_falls = if outcomes.can_be_false {
+            match clauses.split_first() {
                 None => true,
                 Some((clause, rest)) => match &clause.test {
                     Some(elif_test) => self.if_chain(elif_test, elif_test, &clause.body, rest, scope),
                     None => self.block(&clause.body, scope),
                 },
-            };
+            }
+        } else {
+            for clause in clauses {
+                if let Some(t) = &clause.test {
+                    self.dead_expr(t);
+                }
+                self.dead(&clause.body);
+            }
+            false
+        };
         body_falls || else_falls
     }
 
     fn while_loop(&mut self, stmt: &Stmt, test: &Expr, body: &[Stmt], orelse: &[Stmt], scope: Scope) -> bool {
         self.emit(stmt);
-        let outcomes = test_outcomes(test);
+        let outcomes = test_outcomes(test, self.version);
         self.loops.push(false);
         if outcomes.can_be_true {
             self.block(body, scope);
@@ -237,7 +291,7 @@ impl<'a> LineTableEmulator<'a> {
     }
 
     fn block_if(&mut self, reachable: bool, body: &[Stmt], scope: Scope) -> bool {
-        if reachable { self.block(body, scope) } else { false }
+        reachable && self.block(body, scope)
     }
 
     fn match_stmt(&mut self, stmt: &Stmt, m: &ruff_python_ast::StmtMatch, scope: Scope) -> bool {
@@ -246,19 +300,68 @@ impl<'a> LineTableEmulator<'a> {
         let mut exhaustive = false;
         for case in &m.cases {
             self.emit(&case.pattern);
-            let mut live = true;
-            if let Some(guard) = &case.guard {
-                self.emit(guard.as_ref());
-                live = test_outcomes(guard).can_be_true;
-            }
-            if live {
+            let guard = case.guard.as_deref().map(|g| {
+                self.emit(g);
+                test_outcomes(g, self.version)
+            });
+            if guard.is_none_or(|g| g.can_be_true) {
                 falls |= self.block(&case.body, scope);
             }
-            if case.guard.is_none() && is_irrefutable(&case.pattern) {
+            if is_irrefutable(&case.pattern) && guard.is_none_or(|g| !g.can_be_false) {
+                // Nothing gets past this case: later cases are dead.
                 exhaustive = true;
+                break;
             }
         }
         falls || !exhaustive
+    }
+}
+
+/// A node compiled into a code object of its own.
+enum CodeObject<'a> {
+    Definition(&'a Stmt),
+    Expression(&'a Expr),
+}
+
+/// Finds the outermost code objects in a stretch of (dead) code.
+#[derive(Default)]
+struct CodeObjectFinder<'a> {
+    found: Vec<CodeObject<'a>>,
+}
+
+impl<'a> Visitor<'a> for CodeObjectFinder<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                // Decorators and defaults belong to the enclosing code.
+                for decorator in &def.decorator_list {
+                    self.visit_expr(&decorator.expression);
+                }
+                for default in def.parameters.iter_non_variadic_params().filter_map(|p| p.default.as_deref()) {
+                    self.visit_expr(default);
+                }
+                self.found.push(CodeObject::Definition(stmt));
+            }
+            Stmt::ClassDef(class) => {
+                for decorator in &class.decorator_list {
+                    self.visit_expr(&decorator.expression);
+                }
+                if let Some(arguments) = &class.arguments {
+                    self.visit_arguments(arguments);
+                }
+                self.found.push(CodeObject::Definition(stmt));
+            }
+            _ => walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) | Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
+                self.found.push(CodeObject::Expression(expr));
+            }
+            _ => walk_expr(self, expr),
+        }
     }
 }
 
