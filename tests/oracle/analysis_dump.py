@@ -6,7 +6,8 @@ Run with the oracle interpreter (coverage 7.17.3):
 
 Each path maps to {"statements": [...], "excluded": [...]} or, when coverage
 refuses the file, {"error": "<exception class>", "message": "..."}.
-`--raw` adds the compiler's raw statement lines, to debug differences.
+`--raw` adds the compiler's raw statement lines, to debug differences;
+`--multiline` adds the multi-line map (keys as strings, JSON's way).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from coverage.parser import PythonParser
 from coverage.python import get_python_source
 
 
-def analyze(path: str, exclude: str | None, raw: bool) -> dict:
+def analyze(path: str, exclude: str | None, raw: bool, multiline: bool) -> dict:
     try:
         # The same steps as PythonFileReporter: read the source, then parse it.
         text = get_python_source(path)
@@ -33,6 +34,8 @@ def analyze(path: str, exclude: str | None, raw: bool) -> dict:
     result = {"statements": sorted(parser.statements), "excluded": sorted(parser.excluded)}
     if raw:
         result["raw"] = sorted(parser.raw_statements)
+    if multiline:
+        result["multiline"] = {str(k): v for k, v in sorted(parser.multiline_map.items())}
     return result
 
 
@@ -40,9 +43,10 @@ def main() -> None:
     args = argparse.ArgumentParser()
     args.add_argument("--exclude", default=join_regex(DEFAULT_EXCLUDE))
     args.add_argument("--raw", action="store_true")
+    args.add_argument("--multiline", action="store_true")
     opts = args.parse_args()
     paths = [line.rstrip("\n") for line in sys.stdin if line.strip()]
-    out = {path: analyze(path, opts.exclude or None, opts.raw) for path in paths}
+    out = {path: analyze(path, opts.exclude or None, opts.raw, opts.multiline) for path in paths}
     json.dump(out, sys.stdout)
 
 

@@ -11,7 +11,7 @@ pub fn read_python_source(path: &Path) -> Result<String, AnalysisError> {
     let filename = path.to_string_lossy().into_owned();
     let raw = std::fs::read(path).map_err(|err| AnalysisError::NoSource {
         filename: filename.clone(),
-        reason: describe_io_error(&err, &filename),
+        reason: (err.kind() != std::io::ErrorKind::NotFound).then(|| describe_io_error(&err, &filename)),
     })?;
     decode_source(&raw, &filename)
 }
@@ -198,9 +198,8 @@ mod tests {
     #[test]
     fn missing_file_is_no_source() {
         let err = read_python_source(Path::new("/nonexistent/x.py")).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "No source for code: '/nonexistent/x.py': [Errno 2] No such file or directory: '/nonexistent/x.py'"
-        );
+        assert_eq!(err.to_string(), "No source for code: '/nonexistent/x.py'.");
+        let err = read_python_source(Path::new("/")).unwrap_err();
+        assert_eq!(err.to_string(), "No source for code: '/': [Errno 21] Is a directory: '/'");
     }
 }
