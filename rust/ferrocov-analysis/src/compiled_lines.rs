@@ -286,6 +286,14 @@ impl<'a> LineTableEmulator<'a> {
             falls
         } else {
             let final_falls = self.block(&t.finalbody, scope);
+            if self.version == PythonVersion::new(3, 11) {
+                // 3.11 ends the exceptional copy of the finally body with a
+                // RERAISE located at the last statement it visited, even
+                // when that statement is dead code after a return.
+                if let Some(last) = last_visited(&t.finalbody) {
+                    self.emit(last);
+                }
+            }
             falls && final_falls
         }
     }
@@ -363,6 +371,29 @@ impl<'a> Visitor<'a> for CodeObjectFinder<'a> {
             _ => walk_expr(self, expr),
         }
     }
+}
+
+/// The statement the compiler visits last in a block, descending into
+/// compound statements compiled inline (not into nested functions).
+fn last_visited(body: &[Stmt]) -> Option<&Stmt> {
+    let last = body.last()?;
+    let inner = match last {
+        Stmt::If(s) => match s.elif_else_clauses.last() {
+            Some(clause) => last_visited(&clause.body),
+            None => last_visited(&s.body),
+        },
+        Stmt::For(s) => last_visited(&s.orelse).or_else(|| last_visited(&s.body)),
+        Stmt::While(s) => last_visited(&s.orelse).or_else(|| last_visited(&s.body)),
+        Stmt::With(s) => last_visited(&s.body),
+        Stmt::Match(s) => s.cases.last().and_then(|c| last_visited(&c.body)),
+        Stmt::Try(s) if !s.finalbody.is_empty() => last_visited(&s.finalbody),
+        Stmt::Try(s) => match s.handlers.last() {
+            Some(ExceptHandler::ExceptHandler(h)) => last_visited(&h.body),
+            None => last_visited(&s.orelse).or_else(|| last_visited(&s.body)),
+        },
+        _ => None,
+    };
+    Some(inner.unwrap_or(last))
 }
 
 /// `del ()` and `del []` compile to nothing.
