@@ -13,6 +13,7 @@ use ruff_python_ast::{ExceptHandler, Expr, Pattern, Stmt};
 use ruff_text_size::Ranged;
 
 use crate::constants::test_outcomes;
+use crate::first_constant::{first_constant, header_constant, pattern_has_constant, FirstConstant};
 use crate::line_index::LineIndex;
 use crate::PythonVersion;
 
@@ -33,11 +34,13 @@ pub struct LineTableEmulator<'a> {
     loops: Vec<bool>,
     /// `from __future__ import annotations` is in effect.
     future_annotations: bool,
+    /// The module's code object has a constant already.
+    module_has_constant: bool,
 }
 
 impl<'a> LineTableEmulator<'a> {
     pub fn new(index: &'a LineIndex, version: PythonVersion) -> Self {
-        Self { index, version, lines: BTreeSet::new(), loops: Vec::new(), future_annotations: false }
+        Self { index, version, lines: BTreeSet::new(), loops: Vec::new(), future_annotations: false, module_has_constant: false }
     }
 
     /// The lines of the module's code and all code nested in it.
@@ -48,8 +51,22 @@ impl<'a> LineTableEmulator<'a> {
             }
             _ => false,
         });
+        self.setup_annotations(body);
+        // A module docstring is constant 0.
+        self.module_has_constant =
+            matches!(body.first(), Some(Stmt::Expr(e)) if e.value.is_string_literal_expr());
         self.block(body, Scope::Module);
         self.lines
+    }
+
+    /// A module holding annotations starts with SETUP_ANNOTATIONS, located
+    /// at its first statement (a class body's is at the class line).
+    fn setup_annotations(&mut self, body: &[Stmt]) {
+        if let Some(first) = body.first() {
+            if has_annotations(body) {
+                self.emit(first);
+            }
+        }
     }
 
     fn line(&self, node: &impl Ranged) -> u32 {
@@ -63,21 +80,51 @@ impl<'a> LineTableEmulator<'a> {
 
     /// Compile a block; returns whether control can fall off its end.
     fn block(&mut self, body: &[Stmt], scope: Scope) -> bool {
-        for stmt in body {
-            if !self.stmt(stmt, scope) {
+        for (i, stmt) in body.iter().enumerate() {
+            if scope == Scope::Module && header_constant(stmt, self.version).is_some() {
+                self.module_has_constant = true;
+            }
+            let falls = self.stmt(stmt, scope);
+            if scope == Scope::Module && first_constant(std::slice::from_ref(stmt), self.version).is_some() {
+                self.module_has_constant = true;
+            }
+            if !falls {
                 // The rest of the block is dead: the compiler drops it,
-                // code objects and all.
+                // code objects and all (but see `dead_first_constant`).
+                self.dead_first_constant(&body[i + 1..], scope);
                 return false;
             }
         }
         true
     }
 
+    /// Dead module code whose first constant is also the module's first:
+    /// constant 0 is always kept, so a code object there keeps its lines.
+    fn dead_first_constant(&mut self, body: &[Stmt], scope: Scope) {
+        if scope != Scope::Module || self.module_has_constant {
+            return;
+        }
+        match first_constant(body, self.version) {
+            Some(FirstConstant::Definition(Stmt::FunctionDef(def))) => {
+                self.function_body(&def.decorator_list, &def.name, &def.body, Scope::Function);
+            }
+            Some(FirstConstant::Definition(Stmt::ClassDef(class))) => {
+                self.function_body(&class.decorator_list, &class.name, &class.body, Scope::Class);
+            }
+            Some(FirstConstant::Expression(expr)) => self.emit(expr),
+            Some(FirstConstant::Definition(_) | FirstConstant::Value) | None => {}
+        }
+        if first_constant(body, self.version).is_some() {
+            self.module_has_constant = true;
+        }
+    }
+
     /// A branch of an `if` whose test folded to a constant. The compiler
     /// drops its bytecode, but 3.11 still compiles the code objects inside
     /// it (functions, classes, lambdas, comprehensions) into the constants,
     /// so their lines count.
-    fn dead(&mut self, body: &[Stmt]) {
+    fn dead(&mut self, body: &[Stmt], scope: Scope) {
+        self.dead_first_constant(body, scope);
         if self.version != PythonVersion::new(3, 11) || body.is_empty() {
             return;
         }
@@ -236,7 +283,7 @@ impl<'a> LineTableEmulator<'a> {
         let body_falls = if outcomes.can_be_true {
             self.block(body, scope)
         } else {
-            self.dead(body);
+            self.dead(body, scope);
             false
         };
         let else_falls = if outcomes.can_be_false {
@@ -252,7 +299,7 @@ impl<'a> LineTableEmulator<'a> {
                 if let Some(t) = &clause.test {
                     self.dead_expr(t);
                 }
-                self.dead(&clause.body);
+                self.dead(&clause.body, scope);
             }
             false
         };
@@ -265,6 +312,8 @@ impl<'a> LineTableEmulator<'a> {
         self.loops.push(false);
         if outcomes.can_be_true {
             self.block(body, scope);
+        } else {
+            self.dead_first_constant(body, scope);
         }
         let broke = self.loops.pop().unwrap_or(false);
         // The else clause runs when the test fails; a break skips it.
@@ -308,6 +357,9 @@ impl<'a> LineTableEmulator<'a> {
         let mut exhaustive = false;
         for case in &m.cases {
             self.emit(&case.pattern);
+            if scope == Scope::Module && pattern_has_constant(&case.pattern) {
+                self.module_has_constant = true;
+            }
             let guard = case.guard.as_deref().map(|g| {
                 self.emit(g);
                 test_outcomes(g, self.version)
@@ -373,6 +425,26 @@ impl<'a> Visitor<'a> for CodeObjectFinder<'a> {
     }
 }
 
+/// CPython's `find_ann`: an annotated assignment in this block or the
+/// blocks of its compound statements (not in nested scopes).
+fn has_annotations(body: &[Stmt]) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::AnnAssign(_) => true,
+        Stmt::For(s) => has_annotations(&s.body) || has_annotations(&s.orelse),
+        Stmt::While(s) => has_annotations(&s.body) || has_annotations(&s.orelse),
+        Stmt::If(s) => has_annotations(&s.body) || s.elif_else_clauses.iter().any(|c| has_annotations(&c.body)),
+        Stmt::With(s) => has_annotations(&s.body),
+        Stmt::Try(s) => {
+            s.handlers.iter().any(|ExceptHandler::ExceptHandler(h)| has_annotations(&h.body))
+                || has_annotations(&s.body)
+                || has_annotations(&s.orelse)
+                || has_annotations(&s.finalbody)
+        }
+        Stmt::Match(s) => s.cases.iter().any(|c| has_annotations(&c.body)),
+        _ => false,
+    })
+}
+
 /// The statement the compiler visits last in a block, descending into
 /// compound statements compiled inline (not into nested functions).
 fn last_visited(body: &[Stmt]) -> Option<&Stmt> {
@@ -382,9 +454,10 @@ fn last_visited(body: &[Stmt]) -> Option<&Stmt> {
             Some(clause) => last_visited(&clause.body),
             None => last_visited(&s.body),
         },
-        Stmt::For(s) => last_visited(&s.orelse).or_else(|| last_visited(&s.body)),
-        Stmt::While(s) => last_visited(&s.orelse).or_else(|| last_visited(&s.body)),
-        Stmt::With(s) => last_visited(&s.body),
+        // Loops re-locate at their header after the body; `with` too.
+        Stmt::For(s) => last_visited(&s.orelse),
+        Stmt::While(s) => last_visited(&s.orelse),
+        Stmt::With(_) => None,
         Stmt::Match(s) => s.cases.last().and_then(|c| last_visited(&c.body)),
         Stmt::Try(s) if !s.finalbody.is_empty() => last_visited(&s.finalbody),
         Stmt::Try(s) => match s.handlers.last() {

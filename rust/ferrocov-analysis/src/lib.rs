@@ -10,6 +10,7 @@ mod compiled_lines;
 mod constants;
 mod error;
 mod exclusion;
+mod first_constant;
 mod line_index;
 mod source;
 mod structure;
