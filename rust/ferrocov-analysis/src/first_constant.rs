@@ -21,7 +21,11 @@ pub enum FirstConstant<'a> {
 
 /// The first constant added by compiling `body`, in compile order.
 pub fn first_constant(body: &[Stmt], version: PythonVersion) -> Option<FirstConstant<'_>> {
-    let mut finder = Finder { found: None, folds_fstrings: version >= PythonVersion::new(3, 13) };
+    let mut finder = Finder {
+        found: None,
+        folds_fstrings: version >= PythonVersion::new(3, 13),
+        inlines_comprehensions: version >= PythonVersion::new(3, 12),
+    };
     for stmt in body {
         finder.visit_stmt(stmt);
         if finder.found.is_some() {
@@ -34,7 +38,11 @@ pub fn first_constant(body: &[Stmt], version: PythonVersion) -> Option<FirstCons
 /// The first constant of a compound statement's header, compiled before
 /// its body.
 pub fn header_constant(stmt: &Stmt, version: PythonVersion) -> Option<FirstConstant<'_>> {
-    let mut finder = Finder { found: None, folds_fstrings: version >= PythonVersion::new(3, 13) };
+    let mut finder = Finder {
+        found: None,
+        folds_fstrings: version >= PythonVersion::new(3, 13),
+        inlines_comprehensions: version >= PythonVersion::new(3, 12),
+    };
     match stmt {
         Stmt::If(s) => finder.visit_expr(&s.test),
         Stmt::While(s) => finder.visit_expr(&s.test),
@@ -53,6 +61,7 @@ pub fn header_constant(stmt: &Stmt, version: PythonVersion) -> Option<FirstConst
 struct Finder<'a> {
     found: Option<FirstConstant<'a>>,
     folds_fstrings: bool,
+    inlines_comprehensions: bool,
 }
 
 impl Finder<'_> {
@@ -87,13 +96,19 @@ impl<'a> Visitor<'a> for Finder<'a> {
                 }
                 self.found.get_or_insert(FirstConstant::Definition(stmt));
             }
-            Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::AnnAssign(_) => {
-                if let Stmt::AnnAssign(a) = stmt {
-                    if let Some(value) = &a.value {
-                        self.visit_expr(value);
-                    }
+            Stmt::Import(_) | Stmt::ImportFrom(_) => self.value(),
+            Stmt::AnnAssign(a) => {
+                if let Some(value) = &a.value {
+                    self.visit_expr(value);
                 }
-                self.value();
+                if a.simple && a.target.is_name_expr() {
+                    // Stored as __annotations__['name']: a string constant.
+                    self.value();
+                } else {
+                    // Complex targets only evaluate their parts.
+                    self.visit_expr(&a.target);
+                    self.visit_expr(&a.annotation);
+                }
             }
             // A constant expression statement compiles to a NOP.
             Stmt::Expr(e) if is_literal(&e.value) => {}
@@ -135,6 +150,10 @@ impl<'a> Visitor<'a> for Finder<'a> {
                 self.found.get_or_insert(FirstConstant::Expression(expr));
             }
             Expr::Generator(_) => {
+                self.found.get_or_insert(FirstConstant::Expression(expr));
+            }
+            // Before 3.12, list, set and dict comprehensions are functions too.
+            Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) if !self.inlines_comprehensions => {
                 self.found.get_or_insert(FirstConstant::Expression(expr));
             }
             Expr::FString(f) if fstring_has_text(&f.value) || (self.folds_fstrings && fstring_is_constant(&f.value)) => {
