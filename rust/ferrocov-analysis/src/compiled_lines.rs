@@ -8,10 +8,11 @@
 
 use std::collections::BTreeSet;
 
-use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
+use ruff_python_ast::visitor::Visitor;
 use ruff_python_ast::{ExceptHandler, Expr, Pattern, Stmt};
 use ruff_text_size::Ranged;
 
+use crate::const_table::{value, CodeObjectNode, ConstLister, ConstTable};
 use crate::constants::test_outcomes;
 use crate::first_constant::{first_constant, header_constant, pattern_has_constant, FirstConstant};
 use crate::line_index::LineIndex;
@@ -26,7 +27,7 @@ enum Scope {
 }
 
 /// Walks statements, collecting the lines that get line-table entries.
-pub struct LineTableEmulator<'a> {
+pub struct LineTableEmulator<'a, 's> {
     index: &'a LineIndex,
     version: PythonVersion,
     lines: BTreeSet<u32>,
@@ -36,15 +37,17 @@ pub struct LineTableEmulator<'a> {
     future_annotations: bool,
     /// The module's code object has a constant already.
     module_has_constant: bool,
+    /// 3.11 only: the constant tables of the code objects being compiled.
+    const_tables: Vec<ConstTable<'s>>,
 }
 
-impl<'a> LineTableEmulator<'a> {
+impl<'a, 's> LineTableEmulator<'a, 's> {
     pub fn new(index: &'a LineIndex, version: PythonVersion) -> Self {
-        Self { index, version, lines: BTreeSet::new(), loops: Vec::new(), future_annotations: false, module_has_constant: false }
+        Self { index, version, lines: BTreeSet::new(), loops: Vec::new(), future_annotations: false, module_has_constant: false, const_tables: Vec::new() }
     }
 
     /// The lines of the module's code and all code nested in it.
-    pub fn module_lines(mut self, body: &[Stmt]) -> BTreeSet<u32> {
+    pub fn module_lines(mut self, body: &'s [Stmt]) -> BTreeSet<u32> {
         self.future_annotations = body.iter().any(|s| match s {
             Stmt::ImportFrom(i) => {
                 i.module.as_deref() == Some("__future__") && i.names.iter().any(|a| a.name.as_str() == "annotations")
@@ -55,13 +58,99 @@ impl<'a> LineTableEmulator<'a> {
         // A module docstring is constant 0.
         self.module_has_constant =
             matches!(body.first(), Some(Stmt::Expr(e)) if e.value.is_string_literal_expr());
-        self.block(body, Scope::Module);
+        self.begin_code(docstring(body).map(|d| format!("s:{d}")));
+        let falls = self.block(body, Scope::Module);
+        // The implicit `return None` at the end.
+        self.add_const("N", falls);
+        self.end_code();
         self.lines
+    }
+
+    /// 3.11 keeps the constant tables: does this version need them?
+    fn tracks_constants(&self) -> bool {
+        self.version == PythonVersion::new(3, 11)
+    }
+
+    fn begin_code(&mut self, first: Option<String>) {
+        if self.tracks_constants() {
+            let mut table = ConstTable::default();
+            if let Some(first) = first {
+                table.add(vec![value(first)], true);
+            }
+            self.const_tables.push(table);
+        }
+    }
+
+    /// Finish a code object: dead code objects that survived the trailing
+    /// trim of its constants are compiled, and their lines count.
+    fn end_code(&mut self) {
+        if !self.tracks_constants() {
+            return;
+        }
+        let Some(table) = self.const_tables.pop() else { return };
+        for code in table.surviving_dead_code() {
+            match code {
+                CodeObjectNode::Definition(Stmt::FunctionDef(def)) => {
+                    self.function_body(&def.decorator_list, &def.name, &def.body, Scope::Function);
+                }
+                CodeObjectNode::Definition(Stmt::ClassDef(class)) => {
+                    self.function_body(&class.decorator_list, &class.name, &class.body, Scope::Class);
+                }
+                CodeObjectNode::Definition(_) => {}
+                CodeObjectNode::Expression(expr) => self.emit(expr),
+            }
+        }
+    }
+
+    fn add_const(&mut self, key: &str, live: bool) {
+        if let Some(table) = self.const_tables.last_mut() {
+            table.add(vec![value(key)], live);
+        }
+    }
+
+    fn lister(&self) -> ConstLister<'s> {
+        ConstLister::new(self.future_annotations)
+    }
+
+    /// The constants of a live statement's own code (not its bodies).
+    fn live_consts(&mut self, stmt: &'s Stmt, scope: Scope) {
+        if !self.tracks_constants() || matches!(stmt, Stmt::If(_) | Stmt::While(_)) {
+            return;
+        }
+        let mut lister = self.lister();
+        lister.own(stmt, scope != Scope::Function);
+        if let Some(table) = self.const_tables.last_mut() {
+            table.add(lister.out, true);
+        }
+    }
+
+    /// The constants of a test: folded tests leave theirs unused.
+    fn test_consts(&mut self, test: &'s Expr, folded: bool) {
+        if !self.tracks_constants() {
+            return;
+        }
+        let mut lister = self.lister();
+        lister.visit_expr(test);
+        if let Some(table) = self.const_tables.last_mut() {
+            table.add(lister.out, !folded);
+        }
+    }
+
+    /// The constants of dead code: added, but loaded by nothing that survives.
+    fn dead_consts(&mut self, body: &'s [Stmt], scope: Scope) {
+        if !self.tracks_constants() || body.is_empty() {
+            return;
+        }
+        let mut lister = self.lister();
+        lister.all_of(body, scope != Scope::Function);
+        if let Some(table) = self.const_tables.last_mut() {
+            table.add(lister.out, false);
+        }
     }
 
     /// A module holding annotations starts with SETUP_ANNOTATIONS, located
     /// at its first statement (a class body's is at the class line).
-    fn setup_annotations(&mut self, body: &[Stmt]) {
+    fn setup_annotations(&mut self, body: &'s [Stmt]) {
         if let Some(first) = body.first() {
             if has_annotations(body) {
                 self.emit(first);
@@ -79,11 +168,12 @@ impl<'a> LineTableEmulator<'a> {
     }
 
     /// Compile a block; returns whether control can fall off its end.
-    fn block(&mut self, body: &[Stmt], scope: Scope) -> bool {
+    fn block(&mut self, body: &'s [Stmt], scope: Scope) -> bool {
         for (i, stmt) in body.iter().enumerate() {
             if scope == Scope::Module && header_constant(stmt, self.version).is_some() {
                 self.module_has_constant = true;
             }
+            self.live_consts(stmt, scope);
             let falls = self.stmt(stmt, scope);
             if scope == Scope::Module && first_constant(std::slice::from_ref(stmt), self.version).is_some() {
                 self.module_has_constant = true;
@@ -92,6 +182,7 @@ impl<'a> LineTableEmulator<'a> {
                 // The rest of the block is dead: the compiler drops it,
                 // code objects and all (but see `dead_first_constant`).
                 self.dead_first_constant(&body[i + 1..], scope);
+                self.dead_consts(&body[i + 1..], scope);
                 return false;
             }
         }
@@ -100,8 +191,9 @@ impl<'a> LineTableEmulator<'a> {
 
     /// Dead module code whose first constant is also the module's first:
     /// constant 0 is always kept, so a code object there keeps its lines.
-    fn dead_first_constant(&mut self, body: &[Stmt], scope: Scope) {
-        if scope != Scope::Module || self.module_has_constant {
+    fn dead_first_constant(&mut self, body: &'s [Stmt], scope: Scope) {
+        // 3.11 keeps more than the first constant: see `end_code`.
+        if scope != Scope::Module || self.module_has_constant || self.tracks_constants() {
             return;
         }
         match first_constant(body, self.version) {
@@ -119,47 +211,15 @@ impl<'a> LineTableEmulator<'a> {
         }
     }
 
-    /// A branch of an `if` whose test folded to a constant. The compiler
-    /// drops its bytecode, but 3.11 still compiles the code objects inside
-    /// it (functions, classes, lambdas, comprehensions) into the constants,
-    /// so their lines count.
-    fn dead(&mut self, body: &[Stmt], scope: Scope) {
+    /// Code the compiler drops as unreachable. Its constants still enter
+    /// the table, which decides whether code objects inside it survive.
+    fn dead(&mut self, body: &'s [Stmt], scope: Scope) {
         self.dead_first_constant(body, scope);
-        if self.version != PythonVersion::new(3, 11) || body.is_empty() {
-            return;
-        }
-        let mut finder = CodeObjectFinder::default();
-        for stmt in body {
-            finder.visit_stmt(stmt);
-        }
-        for found in finder.found {
-            match found {
-                CodeObject::Definition(Stmt::FunctionDef(def)) => {
-                    self.function_body(&def.decorator_list, &def.name, &def.body, Scope::Function);
-                }
-                CodeObject::Definition(Stmt::ClassDef(class)) => {
-                    self.function_body(&class.decorator_list, &class.name, &class.body, Scope::Class);
-                }
-                CodeObject::Definition(_) => {}
-                CodeObject::Expression(expr) => self.emit(expr),
-            }
-        }
-    }
-
-    fn dead_expr(&mut self, expr: &Expr) {
-        if self.version == PythonVersion::new(3, 11) {
-            let mut finder = CodeObjectFinder::default();
-            finder.visit_expr(expr);
-            for found in finder.found {
-                if let CodeObject::Expression(e) = found {
-                    self.emit(e);
-                }
-            }
-        }
+        self.dead_consts(body, scope);
     }
 
     /// Compile one reachable statement; returns whether it can fall through.
-    fn stmt(&mut self, stmt: &Stmt, scope: Scope) -> bool {
+    fn stmt(&mut self, stmt: &'s Stmt, scope: Scope) -> bool {
         match stmt {
             Stmt::Global(_) | Stmt::Nonlocal(_) => true,
             Stmt::Return(_) | Stmt::Raise(_) => {
@@ -215,7 +275,9 @@ impl<'a> LineTableEmulator<'a> {
             }
             Stmt::With(w) => {
                 self.emit(stmt);
-                self.block(&w.body, scope);
+                let body_falls = self.block(&w.body, scope);
+                // The normal exit calls __exit__(None, None, None).
+                self.add_const("N", body_falls);
                 // __exit__ may swallow an exception: the code after is live.
                 true
             }
@@ -246,7 +308,7 @@ impl<'a> LineTableEmulator<'a> {
     }
 
     /// Decorator lines and the `def`/`class` line, in the enclosing code.
-    fn decorated(&mut self, decorators: &[ruff_python_ast::Decorator], name: &impl Ranged) {
+    fn decorated(&mut self, decorators: &'s [ruff_python_ast::Decorator], name: &impl Ranged) {
         for decorator in decorators {
             self.emit(&decorator.expression);
         }
@@ -256,9 +318,9 @@ impl<'a> LineTableEmulator<'a> {
     /// The nested code object: it starts at the first decorator (co_firstlineno).
     fn function_body(
         &mut self,
-        decorators: &[ruff_python_ast::Decorator],
+        decorators: &'s [ruff_python_ast::Decorator],
         name: &impl Ranged,
-        body: &[Stmt],
+        body: &'s [Stmt],
         scope: Scope,
     ) {
         match decorators.first() {
@@ -266,20 +328,39 @@ impl<'a> LineTableEmulator<'a> {
             None => self.emit(name),
         }
         let saved = std::mem::take(&mut self.loops);
-        self.block(body, scope);
+        // Constant 0 of a function is its docstring or None; a class body
+        // starts with its __qualname__, then its docstring.
+        let doc = docstring(body).map(|d| format!("s:{d}"));
+        match scope {
+            Scope::Class => {
+                // The qualname string; only its position matters here.
+                let qualname = format!("qualname@{}", self.line(name));
+                self.begin_code(Some(qualname));
+                if let Some(doc) = &doc {
+                    self.add_const(doc, true);
+                }
+            }
+            _ => self.begin_code(Some(doc.unwrap_or_else(|| "N".into()))),
+        }
+        let falls = self.block(body, scope);
+        if scope == Scope::Class {
+            self.add_const("N", falls);
+        }
+        self.end_code();
         self.loops = saved;
     }
 
     fn if_chain(
         &mut self,
         header: &impl Ranged,
-        test: &Expr,
-        body: &[Stmt],
-        clauses: &[ruff_python_ast::ElifElseClause],
+        test: &'s Expr,
+        body: &'s [Stmt],
+        clauses: &'s [ruff_python_ast::ElifElseClause],
         scope: Scope,
     ) -> bool {
         self.emit(header);
         let outcomes = test_outcomes(test, self.version);
+        self.test_consts(test, !(outcomes.can_be_true && outcomes.can_be_false));
         let body_falls = if outcomes.can_be_true {
             self.block(body, scope)
         } else {
@@ -297,7 +378,7 @@ impl<'a> LineTableEmulator<'a> {
         } else {
             for clause in clauses {
                 if let Some(t) = &clause.test {
-                    self.dead_expr(t);
+                    self.test_consts(t, true);
                 }
                 self.dead(&clause.body, scope);
             }
@@ -306,22 +387,28 @@ impl<'a> LineTableEmulator<'a> {
         body_falls || else_falls
     }
 
-    fn while_loop(&mut self, stmt: &Stmt, test: &Expr, body: &[Stmt], orelse: &[Stmt], scope: Scope) -> bool {
+    fn while_loop(&mut self, stmt: &'s Stmt, test: &'s Expr, body: &'s [Stmt], orelse: &'s [Stmt], scope: Scope) -> bool {
         self.emit(stmt);
         let outcomes = test_outcomes(test, self.version);
+        self.test_consts(test, !(outcomes.can_be_true && outcomes.can_be_false));
         self.loops.push(false);
         if outcomes.can_be_true {
             self.block(body, scope);
         } else {
-            self.dead_first_constant(body, scope);
+            self.dead(body, scope);
         }
         let broke = self.loops.pop().unwrap_or(false);
         // The else clause runs when the test fails; a break skips it.
-        let else_falls = outcomes.can_be_false && self.block(orelse, scope);
+        let else_falls = if outcomes.can_be_false {
+            self.block(orelse, scope)
+        } else {
+            self.dead(orelse, scope);
+            false
+        };
         else_falls || broke
     }
 
-    fn try_stmt(&mut self, stmt: &Stmt, t: &ruff_python_ast::StmtTry, scope: Scope) -> bool {
+    fn try_stmt(&mut self, stmt: &'s Stmt, t: &'s ruff_python_ast::StmtTry, scope: Scope) -> bool {
         self.emit(stmt);
         let body_falls = self.block(&t.body, scope);
         let body_falls = self.block_if(body_falls, &t.orelse, scope);
@@ -329,7 +416,14 @@ impl<'a> LineTableEmulator<'a> {
         for handler in &t.handlers {
             let ExceptHandler::ExceptHandler(h) = handler;
             self.emit(h);
+            if let Some(ty) = &h.type_ {
+                self.test_consts(ty, false);
+            }
             falls |= self.block(&h.body, scope);
+            if h.name.is_some() {
+                // `except E as e` ends by setting e = None.
+                self.add_const("N", true);
+            }
         }
         if t.finalbody.is_empty() {
             falls
@@ -347,28 +441,56 @@ impl<'a> LineTableEmulator<'a> {
         }
     }
 
-    fn block_if(&mut self, reachable: bool, body: &[Stmt], scope: Scope) -> bool {
-        reachable && self.block(body, scope)
+    fn pattern_consts(&mut self, pattern: &'s Pattern, live: bool) {
+        if !self.tracks_constants() {
+            return;
+        }
+        let mut lister = self.lister();
+        lister.pattern(pattern);
+        if let Some(table) = self.const_tables.last_mut() {
+            table.add(lister.out, live);
+        }
     }
 
-    fn match_stmt(&mut self, stmt: &Stmt, m: &ruff_python_ast::StmtMatch, scope: Scope) -> bool {
+    fn block_if(&mut self, reachable: bool, body: &'s [Stmt], scope: Scope) -> bool {
+        if reachable {
+            self.block(body, scope)
+        } else {
+            self.dead(body, scope);
+            false
+        }
+    }
+
+    fn match_stmt(&mut self, stmt: &'s Stmt, m: &'s ruff_python_ast::StmtMatch, scope: Scope) -> bool {
         self.emit(stmt);
         let mut falls = false;
         let mut exhaustive = false;
-        for case in &m.cases {
+        for (i, case) in m.cases.iter().enumerate() {
             self.emit(&case.pattern);
+            self.pattern_consts(&case.pattern, true);
             if scope == Scope::Module && pattern_has_constant(&case.pattern) {
                 self.module_has_constant = true;
             }
             let guard = case.guard.as_deref().map(|g| {
                 self.emit(g);
-                test_outcomes(g, self.version)
+                let outcomes = test_outcomes(g, self.version);
+                self.test_consts(g, !(outcomes.can_be_true && outcomes.can_be_false));
+                outcomes
             });
             if guard.is_none_or(|g| g.can_be_true) {
                 falls |= self.block(&case.body, scope);
+            } else {
+                self.dead(&case.body, scope);
             }
             if is_irrefutable(&case.pattern) && guard.is_none_or(|g| !g.can_be_false) {
                 // Nothing gets past this case: later cases are dead.
+                for later in &m.cases[i + 1..] {
+                    self.pattern_consts(&later.pattern, false);
+                    if let Some(g) = &later.guard {
+                        self.test_consts(g, true);
+                    }
+                    self.dead(&later.body, scope);
+                }
                 exhaustive = true;
                 break;
             }
@@ -377,51 +499,14 @@ impl<'a> LineTableEmulator<'a> {
     }
 }
 
-/// A node compiled into a code object of its own.
-enum CodeObject<'a> {
-    Definition(&'a Stmt),
-    Expression(&'a Expr),
-}
-
-/// Finds the outermost code objects in a stretch of (dead) code.
-#[derive(Default)]
-struct CodeObjectFinder<'a> {
-    found: Vec<CodeObject<'a>>,
-}
-
-impl<'a> Visitor<'a> for CodeObjectFinder<'a> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        match stmt {
-            Stmt::FunctionDef(def) => {
-                // Decorators and defaults belong to the enclosing code.
-                for decorator in &def.decorator_list {
-                    self.visit_expr(&decorator.expression);
-                }
-                for default in def.parameters.iter_non_variadic_params().filter_map(|p| p.default.as_deref()) {
-                    self.visit_expr(default);
-                }
-                self.found.push(CodeObject::Definition(stmt));
-            }
-            Stmt::ClassDef(class) => {
-                for decorator in &class.decorator_list {
-                    self.visit_expr(&decorator.expression);
-                }
-                if let Some(arguments) = &class.arguments {
-                    self.visit_arguments(arguments);
-                }
-                self.found.push(CodeObject::Definition(stmt));
-            }
-            _ => walk_stmt(self, stmt),
-        }
-    }
-
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        match expr {
-            Expr::Lambda(_) | Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
-                self.found.push(CodeObject::Expression(expr));
-            }
-            _ => walk_expr(self, expr),
-        }
+/// The text of a body's docstring, if it has one.
+fn docstring(body: &[Stmt]) -> Option<String> {
+    match body.first() {
+        Some(Stmt::Expr(e)) => match e.value.as_ref() {
+            Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

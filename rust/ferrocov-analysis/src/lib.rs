@@ -9,6 +9,7 @@
 mod compiled_lines;
 mod constants;
 mod error;
+mod const_table;
 mod exclusion;
 mod first_constant;
 mod line_index;
