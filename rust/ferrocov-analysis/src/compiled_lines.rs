@@ -117,10 +117,22 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
         if !self.tracks_constants() || matches!(stmt, Stmt::If(_) | Stmt::While(_)) {
             return;
         }
+        if let Stmt::Assert(a) = stmt {
+            let outcomes = test_outcomes(&a.test, self.version);
+            self.test_consts(&a.test, !(outcomes.can_be_true && outcomes.can_be_false));
+        }
         let mut lister = self.lister();
+        lister.skip_assert_test = true;
         lister.own(stmt, scope != Scope::Function);
+        self.add_listed(lister, true);
+    }
+
+    fn add_listed(&mut self, lister: ConstLister<'s>, live: bool) {
         if let Some(table) = self.const_tables.last_mut() {
-            table.add(lister.out, true);
+            if lister.tail && live {
+                table.mark_tail_live();
+            }
+            table.add(lister.out, live);
         }
     }
 
@@ -447,9 +459,7 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
         }
         let mut lister = self.lister();
         lister.pattern(pattern);
-        if let Some(table) = self.const_tables.last_mut() {
-            table.add(lister.out, live);
-        }
+        self.add_listed(lister, live);
     }
 
     fn block_if(&mut self, reachable: bool, body: &'s [Stmt], scope: Scope) -> bool {

@@ -37,6 +37,8 @@ pub struct ConstTable<'s> {
     count: usize,
     live: Vec<bool>,
     dead_code: Vec<(usize, CodeObjectNode<'s>)>,
+    /// A live constant gets appended by the optimizer: nothing is trailing.
+    tail_live: bool,
 }
 
 impl<'s> ConstTable<'s> {
@@ -64,8 +66,12 @@ impl<'s> ConstTable<'s> {
     }
 
     /// Dead code objects that survive the trailing trim.
+    pub fn mark_tail_live(&mut self) {
+        self.tail_live = true;
+    }
+
     pub fn surviving_dead_code(self) -> Vec<CodeObjectNode<'s>> {
-        let last_live = self.live.iter().rposition(|&l| l).unwrap_or(0);
+        let last_live = if self.tail_live { usize::MAX } else { self.live.iter().rposition(|&l| l).unwrap_or(0) };
         self.dead_code
             .into_iter()
             .filter(|(slot, _)| *slot <= last_live)
@@ -83,11 +89,15 @@ pub struct ConstLister<'s> {
     pub out: Vec<ConstEntry<'s>>,
     /// `from __future__ import annotations`: annotations are strings.
     pub future_annotations: bool,
+    /// The caller lists an `assert`'s test apart (it may fold away).
+    pub skip_assert_test: bool,
+    /// Some constant will be appended after code generation.
+    pub tail: bool,
 }
 
 impl<'s> ConstLister<'s> {
     pub fn new(future_annotations: bool) -> Self {
-        Self { out: Vec::new(), future_annotations }
+        Self { out: Vec::new(), future_annotations, skip_assert_test: false, tail: false }
     }
 
     fn push(&mut self, key: impl Into<String>) {
@@ -153,7 +163,9 @@ impl<'s> ConstLister<'s> {
                 }
             }
             Stmt::Assert(a) => {
-                self.visit_expr(&a.test);
+                if !self.skip_assert_test {
+                    self.visit_expr(&a.test);
+                }
                 if let Some(m) = &a.msg {
                     self.visit_expr(m);
                 }
@@ -283,7 +295,10 @@ impl<'s> ConstLister<'s> {
                 for k in &m.keys {
                     self.visit_expr(k);
                 }
-                self.push(format!("t:mapping{}", m.keys.len()));
+                // The key tuple is folded after code generation: it lands
+                // at the end of the table.
+                self.tail = true;
+                self.push("N");
                 for p in &m.patterns {
                     self.pattern(p);
                 }
@@ -292,6 +307,7 @@ impl<'s> ConstLister<'s> {
                 self.visit_expr(&c.cls);
                 let names: Vec<&str> = c.arguments.keywords.iter().map(|k| k.attr.as_str()).collect();
                 self.push(format!("t:{names:?}"));
+                self.push("N");
                 for p in &c.arguments.patterns {
                     self.pattern(p);
                 }
@@ -468,8 +484,13 @@ pub fn literal_key(expr: &Expr) -> Option<String> {
         Expr::BooleanLiteral(b) => format!("B:{}", b.value),
         Expr::NoneLiteral(_) => "N".into(),
         Expr::EllipsisLiteral(_) => "E".into(),
-        Expr::Name(n) if n.id.as_str() == "__debug__" => "B:true".into(),
-        Expr::UnaryOp(u) if u.op != UnaryOp::Not => format!("u:{:?}:{}", u.op, literal_key(&u.operand)?),
+        Expr::Name(n) if n.id.as_str() == "__debug__" => "B:True".into(),
+        // `not <constant>` folds to a bool.
+        Expr::UnaryOp(u) if u.op == UnaryOp::Not => {
+            let truth = crate::constants::constant_truth(&u.operand, crate::PythonVersion::new(3, 11))?;
+            format!("B:{}", if truth { "False" } else { "True" })
+        }
+        Expr::UnaryOp(u) => format!("u:{:?}:{}", u.op, literal_key(&u.operand)?),
         Expr::Tuple(t) => {
             let keys: Option<Vec<String>> = t.elts.iter().map(literal_key).collect();
             format!("t:{:?}", keys?)
