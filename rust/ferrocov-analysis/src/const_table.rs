@@ -117,11 +117,11 @@ impl<'s> ConstLister<'s> {
             Stmt::Assign(a) => {
                 self.visit_expr(&a.value);
                 for t in &a.targets {
-                    self.visit_expr(t);
+                    self.target(t);
                 }
             }
             Stmt::AugAssign(a) => {
-                self.visit_expr(&a.target);
+                self.target(&a.target);
                 self.visit_expr(&a.value);
             }
             Stmt::AnnAssign(a) => {
@@ -136,9 +136,7 @@ impl<'s> ConstLister<'s> {
                         }
                     }
                     target => {
-                        if !matches!(target, Expr::Name(_)) {
-                            self.visit_expr(target);
-                        }
+                        self.target(target);
                         if module_or_class && !self.future_annotations {
                             self.visit_expr(&a.annotation);
                         }
@@ -151,7 +149,7 @@ impl<'s> ConstLister<'s> {
             },
             Stmt::Delete(d) => {
                 for t in &d.targets {
-                    self.visit_expr(t);
+                    self.target(t);
                 }
             }
             Stmt::Raise(r) => {
@@ -203,13 +201,13 @@ impl<'s> ConstLister<'s> {
             Stmt::While(s) => self.visit_expr(&s.test),
             Stmt::For(s) => {
                 self.visit_expr(&s.iter);
-                self.visit_expr(&s.target);
+                self.target(&s.target);
             }
             Stmt::With(w) => {
                 for item in &w.items {
                     self.visit_expr(&item.context_expr);
                     if let Some(v) = &item.optional_vars {
-                        self.visit_expr(v);
+                        self.target(v);
                     }
                 }
             }
@@ -326,6 +324,21 @@ impl<'s> ConstLister<'s> {
                     self.pattern(p);
                 }
             }
+        }
+    }
+
+    /// An assignment or deletion target: only its subexpressions load.
+    fn target(&mut self, target: &'s Expr) {
+        match target {
+            Expr::Attribute(a) => self.visit_expr(&a.value),
+            Expr::Subscript(s) => {
+                self.visit_expr(&s.value);
+                self.visit_expr(&s.slice);
+            }
+            Expr::Starred(s) => self.target(&s.value),
+            Expr::Tuple(t) => t.elts.iter().for_each(|e| self.target(e)),
+            Expr::List(l) => l.elts.iter().for_each(|e| self.target(e)),
+            _ => {}
         }
     }
 
