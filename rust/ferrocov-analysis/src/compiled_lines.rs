@@ -39,11 +39,13 @@ pub struct LineTableEmulator<'a, 's> {
     module_has_constant: bool,
     /// 3.11 only: the constant tables of the code objects being compiled.
     const_tables: Vec<ConstTable<'s>>,
+    /// `with` statements around the current code, in its code object.
+    with_depth: usize,
 }
 
 impl<'a, 's> LineTableEmulator<'a, 's> {
     pub fn new(index: &'a LineIndex, version: PythonVersion) -> Self {
-        Self { index, version, lines: BTreeSet::new(), loops: Vec::new(), future_annotations: false, module_has_constant: false, const_tables: Vec::new() }
+        Self { index, version, lines: BTreeSet::new(), loops: Vec::new(), future_annotations: false, module_has_constant: false, const_tables: Vec::new(), with_depth: 0 }
     }
 
     /// The lines of the module's code and all code nested in it.
@@ -109,7 +111,9 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
     }
 
     fn lister(&self) -> ConstLister<'s> {
-        ConstLister::new(self.future_annotations)
+        let mut lister = ConstLister::new(self.future_annotations);
+        lister.with_depth = self.with_depth;
+        lister
     }
 
     /// The constants of a live statement's own code (not its bodies).
@@ -287,7 +291,9 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
             }
             Stmt::With(w) => {
                 self.emit(stmt);
+                self.with_depth += 1;
                 let body_falls = self.block(&w.body, scope);
+                self.with_depth -= 1;
                 // The normal exit calls __exit__(None, None, None).
                 self.add_const("N", body_falls);
                 // __exit__ may swallow an exception: the code after is live.
@@ -340,6 +346,7 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
             None => self.emit(name),
         }
         let saved = std::mem::take(&mut self.loops);
+        let saved_with = std::mem::take(&mut self.with_depth);
         // Constant 0 of a function is its docstring or None; a class body
         // starts with its __qualname__, then its docstring.
         let doc = docstring(body).map(|d| format!("s:{d}"));
@@ -354,12 +361,12 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
             }
             _ => self.begin_code(Some(doc.unwrap_or_else(|| "N".into()))),
         }
+        // The implicit `return None` at the end.
         let falls = self.block(body, scope);
-        if scope == Scope::Class {
-            self.add_const("N", falls);
-        }
+        self.add_const("N", falls);
         self.end_code();
         self.loops = saved;
+        self.with_depth = saved_with;
     }
 
     fn if_chain(
@@ -554,7 +561,8 @@ fn last_visited(body: &[Stmt]) -> Option<&Stmt> {
         Stmt::For(s) => last_visited(&s.orelse),
         Stmt::While(s) => last_visited(&s.orelse),
         Stmt::With(_) => None,
-        Stmt::Match(s) => s.cases.last().and_then(|c| last_visited(&c.body)),
+        // (Measured: a match statement ends located at itself.)
+        Stmt::Match(_) => None,
         Stmt::Try(s) if !s.finalbody.is_empty() => last_visited(&s.finalbody),
         Stmt::Try(s) => match s.handlers.last() {
             Some(ExceptHandler::ExceptHandler(h)) => last_visited(&h.body),

@@ -93,11 +93,13 @@ pub struct ConstLister<'s> {
     pub skip_assert_test: bool,
     /// Some constant will be appended after code generation.
     pub tail: bool,
+    /// `with` blocks around the code: leaving them calls __exit__(None, ...).
+    pub with_depth: usize,
 }
 
 impl<'s> ConstLister<'s> {
     pub fn new(future_annotations: bool) -> Self {
-        Self { out: Vec::new(), future_annotations, skip_assert_test: false, tail: false }
+        Self { out: Vec::new(), future_annotations, skip_assert_test: false, tail: false, with_depth: 0 }
     }
 
     fn push(&mut self, key: impl Into<String>) {
@@ -143,10 +145,16 @@ impl<'s> ConstLister<'s> {
                     }
                 }
             }
-            Stmt::Return(r) => match &r.value {
-                Some(v) => self.visit_expr(v),
-                None => self.push("N"),
-            },
+            Stmt::Return(r) => {
+                match &r.value {
+                    Some(v) => self.visit_expr(v),
+                    None => self.push("N"),
+                }
+                if self.with_depth > 0 {
+                    self.push("N");
+                }
+            }
+            Stmt::Break(_) | Stmt::Continue(_) if self.with_depth > 0 => self.push("N"),
             Stmt::Delete(d) => {
                 for t in &d.targets {
                     self.target(t);
@@ -238,7 +246,9 @@ impl<'s> ConstLister<'s> {
                 self.all_of(&s.orelse, module_or_class);
             }
             Stmt::With(s) => {
+                self.with_depth += 1;
                 self.all_of(&s.body, module_or_class);
+                self.with_depth -= 1;
                 self.push("N");
             }
             Stmt::Try(t) => {
