@@ -429,6 +429,8 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
 
     fn try_stmt(&mut self, stmt: &'s Stmt, t: &'s ruff_python_ast::StmtTry, scope: Scope) -> bool {
         self.emit(stmt);
+        // A break inside only leaves the loop if the finally body completes.
+        let broke_before = self.loops.last().copied();
         let body_falls = self.block(&t.body, scope);
         let body_falls = self.block_if(body_falls, &t.orelse, scope);
         let mut falls = body_falls;
@@ -447,7 +449,17 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
         if t.finalbody.is_empty() {
             falls
         } else {
+            // Breaks in the body and handlers go through the finally body.
+            let broke_inside = self.loops.last().copied();
+            if let (Some(flag), Some(before)) = (self.loops.last_mut(), broke_before) {
+                *flag = before;
+            }
             let final_falls = self.block(&t.finalbody, scope);
+            if final_falls {
+                if let (Some(flag), Some(inside)) = (self.loops.last_mut(), broke_inside) {
+                    *flag |= inside;
+                }
+            }
             if self.version == PythonVersion::new(3, 11) {
                 // 3.11 ends the exceptional copy of the finally body with a
                 // RERAISE located at the last statement it visited, even

@@ -110,6 +110,19 @@ impl<'a> Visitor<'a> for Finder<'a> {
                     self.visit_expr(&a.annotation);
                 }
             }
+            // `del ()` deletes nothing: only subscripts and attributes load.
+            Stmt::Delete(d) => {
+                for target in &d.targets {
+                    match target {
+                        Expr::Attribute(a) => self.visit_expr(&a.value),
+                        Expr::Subscript(s) => {
+                            self.visit_expr(&s.value);
+                            self.visit_expr(&s.slice);
+                        }
+                        _ => {}
+                    }
+                }
+            }
             // A constant expression statement compiles to a NOP.
             Stmt::Expr(e) if is_literal(&e.value) => {}
             Stmt::With(w) => {

@@ -217,3 +217,30 @@ fn empty_and_comment_only_files_have_no_statements() {
     assert!(statements("# just a comment\n", 12).is_empty());
     assert!(statements("\"\"\"Only a docstring.\"\"\"\n", 12).is_empty());
 }
+
+#[test]
+fn dead_code_objects_survive_311s_trailing_constant_trim() {
+    // 3.11 trims only trailing unused constants: a dead lambda followed by
+    // a live constant keeps its line. 3.12+ drop it.
+    let src = "y = 0\nif x:\n    raise X\n    lambda: 1\ny = \"z\"\n";
+    assert_eq!(statements(src, 11), vec![1, 2, 3, 4, 5]);
+    assert_eq!(statements(src, 12), vec![1, 2, 3, 5]);
+    assert_eq!(statements(src, 13), vec![1, 2, 3, 5]);
+}
+
+#[test]
+fn dead_code_object_as_the_modules_first_constant_survives() {
+    // Constant 0 is never removed: here it is the dead class's code.
+    let src = "raise ValueError\nclass K:\n    x = 1\ndef f():\n    pass\n";
+    for minor in [11, 12, 13] {
+        assert_eq!(statements(src, minor), vec![1, 2, 3]);
+    }
+}
+
+#[test]
+fn module_annotations_locate_setup_at_the_first_statement() {
+    let src = "global g\nz: int = 3\nclass K:\n    global h\n    w: int = 3\n";
+    for minor in [11, 12, 13] {
+        assert_eq!(statements(src, minor), vec![1, 2, 3, 5]);
+    }
+}
