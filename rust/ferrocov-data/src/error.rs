@@ -63,6 +63,9 @@ pub enum DataError {
     #[error("Invalid context regex {}: {reason}", py_repr(.pattern))]
     BadContextRegex { pattern: String, reason: String },
 
+    #[error("Couldn't map the path {}", py_repr(.0))]
+    MapPath(String),
+
     #[error("Couldn't combine from non-existent path '{0}'")]
     NoCombinePath(String),
 }
