@@ -314,7 +314,7 @@ impl CoverageData {
             .optional()
             .map_err(self.sql_err())?;
         if let Some(flag) = has_arcs {
-            self.has_arcs = flag.trim().parse::<i64>().map_or(false, |n| n != 0);
+            self.has_arcs = flag.trim().parse::<i64>().is_ok_and(|n| n != 0);
             self.has_lines = !self.has_arcs;
         }
         let mut stmt = conn.prepare("select id, path from file").map_err(self.sql_err())?;
@@ -377,7 +377,12 @@ impl CoverageData {
             self.pid = std::process::id();
         }
         if !self.have_used {
-            self.erase(false)?;
+            if self.options.read_only {
+                // Never erase a file we may only read: read it instead.
+                self.read()?;
+            } else {
+                self.erase(false)?;
+            }
         }
         self.have_used = true;
         Ok(())

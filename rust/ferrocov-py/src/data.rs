@@ -39,6 +39,13 @@ pub struct PyCoverageData {
 }
 
 impl PyCoverageData {
+    /// Work on the Rust data directly (for the tracer's save, which hands
+    /// over its Rust collections without making Python objects).
+    pub fn with_data<T>(&self, py: Python<'_>, body: impl FnOnce(&mut core::CoverageData) -> T) -> T {
+        let mut guard = self.lock(py);
+        body(&mut guard)
+    }
+
     /// Lock the data, letting other Python threads run while we wait.
     fn lock(&self, py: Python<'_>) -> MutexGuard<'_, core::CoverageData> {
         loop {
@@ -64,7 +71,12 @@ impl PyCoverageData {
     }
 }
 
-fn extract_lines(mapping: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Vec<u32>)>> {
+/// `(file, lines)` pairs in the mapping's order.
+type LinePairs = Vec<(String, Vec<u32>)>;
+/// `(file, arcs)` pairs in the mapping's order.
+type ArcPairs = Vec<(String, Vec<(i32, i32)>)>;
+
+fn extract_lines(mapping: &Bound<'_, PyAny>) -> PyResult<LinePairs> {
     let mapping = mapping.cast::<PyMapping>()?;
     let mut out = Vec::new();
     for item in mapping.items()?.iter() {
@@ -78,7 +90,7 @@ fn extract_lines(mapping: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Vec<u32>)>
     Ok(out)
 }
 
-fn extract_arcs(mapping: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Vec<(i32, i32)>)>> {
+fn extract_arcs(mapping: &Bound<'_, PyAny>) -> PyResult<ArcPairs> {
     let mapping = mapping.cast::<PyMapping>()?;
     let mut out = Vec::new();
     for item in mapping.items()?.iter() {
