@@ -80,7 +80,8 @@ struct ForeignData {
     files: Vec<(i64, String)>,
     contexts: Vec<(i64, String)>,
     tracers: Vec<(i64, String)>,
-    arcs: Vec<(i64, i64, i64, i64)>,
+    /// The arc rows, unless they stay in an attached database (`other_db`).
+    arcs: Option<Vec<(i64, i64, i64, i64)>>,
     line_bits: Vec<(i64, i64, Vec<u8>)>,
 }
 
@@ -241,20 +242,26 @@ impl CoverageData {
 
     /// Run `body` in one write transaction that waits for other writers.
     fn with_write<T>(&mut self, body: impl FnOnce(&mut Self, &Connection) -> Result<T>) -> Result<T> {
-        let filename = self.filename.clone();
-        self.with_conn(|this, conn| {
-            conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| DataError::sqlite(&filename, e))?;
-            match body(this, conn) {
-                Ok(value) => {
-                    conn.execute_batch("COMMIT").map_err(|e| DataError::sqlite(&filename, e))?;
-                    Ok(value)
-                }
-                Err(err) => {
-                    let _ = conn.execute_batch("ROLLBACK");
-                    Err(err)
-                }
+        self.with_conn(|this, conn| this.in_transaction(conn, body))
+    }
+
+    /// Run `body` in one write transaction on `conn`, waiting for other writers.
+    fn in_transaction<T>(
+        &mut self,
+        conn: &Connection,
+        body: impl FnOnce(&mut Self, &Connection) -> Result<T>,
+    ) -> Result<T> {
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(self.sql_err())?;
+        match body(self, conn) {
+            Ok(value) => {
+                conn.execute_batch("COMMIT").map_err(self.sql_err())?;
+                Ok(value)
             }
-        })
+            Err(err) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(err)
+            }
+        }
     }
 
     fn sql_err(&self) -> impl Fn(rusqlite::Error) -> DataError + '_ {
@@ -928,14 +935,35 @@ impl CoverageData {
             });
         }
         self.start_using()?;
-        let Some(foreign) = other.read_foreign()? else {
+        if other.options.no_disk {
+            // A private in-memory database can't be attached: copy its rows.
+            let Some(other_conn) = &other.conn else { return Ok(()) };
+            let foreign = read_all_rows(other_conn, &other.filename, true)?;
+            let mapped = map_foreign_paths(&foreign, map_path)?;
+            self.with_write(|this, conn| this.merge_foreign(conn, &foreign, &mapped))?;
+            if !self.options.no_disk {
+                self.reset();
+                self.read()?;
+            }
             return Ok(());
-        };
-        let mut mapped: HashMap<i64, String> = HashMap::new();
-        for (id, path) in &foreign.files {
-            mapped.insert(*id, fix_separators(&map_path(path)?));
         }
-        self.with_write(|this, conn| this.merge_foreign(conn, &foreign, &mapped))?;
+        if !Path::new(&other.filename).exists() {
+            if other.options.read_only {
+                return Err(DataError::Missing { filename: other.filename.clone() });
+            }
+            return Ok(());
+        }
+        let foreign = other.read_foreign_small_tables()?;
+        let mapped = map_foreign_paths(&foreign, map_path)?;
+        // The arcs, the bulk of branch data, are copied inside SQLite from
+        // the attached file, opened read-only and immutable.
+        let uri = format!("{}?mode=ro&immutable=1", db::file_uri(&db::abspath(Path::new(&other.filename))));
+        self.with_conn(|this, conn| {
+            conn.execute("ATTACH DATABASE ?1 AS other_db", [&uri]).map_err(this.sql_err())?;
+            let result = this.in_transaction(conn, |this, conn| this.merge_foreign(conn, &foreign, &mapped));
+            let detached = conn.execute_batch("DETACH DATABASE other_db").map_err(this.sql_err());
+            result.and(detached)
+        })?;
         if !self.options.no_disk {
             self.reset();
             self.read()?;
@@ -943,25 +971,13 @@ impl CoverageData {
         Ok(())
     }
 
-    /// Read every row of this data's file (for another data object to merge).
-    fn read_foreign(&self) -> Result<Option<ForeignData>> {
-        if self.options.no_disk {
-            return match &self.conn {
-                Some(conn) => read_all_rows(conn, &self.filename).map(Some),
-                None => Ok(None),
-            };
-        }
-        if !Path::new(&self.filename).exists() {
-            if self.options.read_only {
-                return Err(DataError::Missing { filename: self.filename.clone() });
-            }
-            return Ok(None);
-        }
+    /// Check another data file and read all but its arcs.
+    fn read_foreign_small_tables(&self) -> Result<ForeignData> {
         let conn = db::open_read_only(&self.filename)?;
         let mut probe = CoverageData::with_options(DataOptions { read_only: true, ..self.options.clone() });
         probe.filename = self.filename.clone();
         probe.read_db(&conn)?;
-        read_all_rows(&conn, &self.filename).map(Some)
+        read_all_rows(&conn, &self.filename, false)
     }
 
     fn merge_foreign(&mut self, conn: &Connection, foreign: &ForeignData, mapped: &HashMap<i64, String>) -> Result<()> {
@@ -995,16 +1011,20 @@ impl CoverageData {
             let id = self.context_id(conn, name)?.unwrap_or_default();
             context_ids.insert(*other_id, id);
         }
-        if !foreign.arcs.is_empty() {
-            self.choose_lines_or_arcs(conn, true)?;
-            let mut stmt = conn
-                .prepare("INSERT OR IGNORE INTO arc (file_id, context_id, fromno, tono) VALUES (?1, ?2, ?3, ?4)")
-                .map_err(self.sql_err())?;
-            for (file, context, from, to) in &foreign.arcs {
-                if let (Some(f), Some(c)) = (file_ids.get(file), context_ids.get(context)) {
-                    stmt.execute(params![f, c, from, to]).map_err(self.sql_err())?;
+        match &foreign.arcs {
+            Some(rows) if !rows.is_empty() => {
+                self.choose_lines_or_arcs(conn, true)?;
+                let mut stmt = conn
+                    .prepare("INSERT OR IGNORE INTO arc (file_id, context_id, fromno, tono) VALUES (?1, ?2, ?3, ?4)")
+                    .map_err(self.sql_err())?;
+                for (file, context, from, to) in rows {
+                    if let (Some(f), Some(c)) = (file_ids.get(file), context_ids.get(context)) {
+                        stmt.execute(params![f, c, from, to]).map_err(self.sql_err())?;
+                    }
                 }
             }
+            Some(_) => {}
+            None => self.merge_attached_arcs(conn, &file_ids, &context_ids)?,
         }
         if !foreign.line_bits.is_empty() {
             self.choose_lines_or_arcs(conn, false)?;
@@ -1041,6 +1061,46 @@ impl CoverageData {
         Ok(())
     }
 
+    /// Copy `other_db.arc` into ours through id-mapping tables, all in SQLite.
+    fn merge_attached_arcs(
+        &mut self,
+        conn: &Connection,
+        file_ids: &HashMap<i64, i64>,
+        context_ids: &HashMap<i64, i64>,
+    ) -> Result<()> {
+        let any: bool = conn
+            .query_row("SELECT EXISTS(SELECT 1 FROM other_db.arc)", [], |row| row.get(0))
+            .map_err(self.sql_err())?;
+        if !any {
+            return Ok(());
+        }
+        self.choose_lines_or_arcs(conn, true)?;
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS ferrocov_file_map (other_id INTEGER PRIMARY KEY, main_id INTEGER);
+             CREATE TEMP TABLE IF NOT EXISTS ferrocov_context_map (other_id INTEGER PRIMARY KEY, main_id INTEGER);
+             DELETE FROM temp.ferrocov_file_map;
+             DELETE FROM temp.ferrocov_context_map;",
+        )
+        .map_err(self.sql_err())?;
+        for (table, ids) in [("ferrocov_file_map", file_ids), ("ferrocov_context_map", context_ids)] {
+            let mut stmt = conn
+                .prepare(&format!("INSERT INTO temp.{table} (other_id, main_id) VALUES (?1, ?2)"))
+                .map_err(self.sql_err())?;
+            for (other, main) in ids {
+                stmt.execute([other, main]).map_err(self.sql_err())?;
+            }
+        }
+        conn.execute(
+            "INSERT OR IGNORE INTO main.arc (file_id, context_id, fromno, tono)
+             SELECT f.main_id, c.main_id, a.fromno, a.tono FROM other_db.arc AS a
+             JOIN temp.ferrocov_file_map AS f ON a.file_id = f.other_id
+             JOIN temp.ferrocov_context_map AS c ON a.context_id = c.other_id",
+            [],
+        )
+        .map_err(self.sql_err())?;
+        Ok(())
+    }
+
     // ----- serialization --------------------------------------------------------------
 
     /// The data as an SQL script (what `dumps` compresses): coverage.py's
@@ -1067,7 +1127,7 @@ pub fn sqlite_version() -> &'static str {
     rusqlite::version()
 }
 
-fn read_all_rows(conn: &Connection, filename: &str) -> Result<ForeignData> {
+fn read_all_rows(conn: &Connection, filename: &str, with_arcs: bool) -> Result<ForeignData> {
     let err = |e| DataError::sqlite(filename, e);
     let mut data = ForeignData::default();
     let mut stmt = conn.prepare("SELECT id, path FROM file").map_err(err)?;
@@ -1076,12 +1136,15 @@ fn read_all_rows(conn: &Connection, filename: &str) -> Result<ForeignData> {
     data.contexts = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?.collect::<rusqlite::Result<_>>().map_err(err)?;
     let mut stmt = conn.prepare("SELECT file_id, tracer FROM tracer WHERE tracer IS NOT NULL").map_err(err)?;
     data.tracers = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?.collect::<rusqlite::Result<_>>().map_err(err)?;
-    let mut stmt = conn.prepare("SELECT file_id, context_id, fromno, tono FROM arc").map_err(err)?;
-    data.arcs = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .map_err(err)?
-        .collect::<rusqlite::Result<_>>()
-        .map_err(err)?;
+    if with_arcs {
+        let mut stmt = conn.prepare("SELECT file_id, context_id, fromno, tono FROM arc").map_err(err)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .map_err(err)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(err)?;
+        data.arcs = Some(rows);
+    }
     let mut stmt = conn.prepare("SELECT file_id, context_id, numbits FROM line_bits").map_err(err)?;
     data.line_bits = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -1089,6 +1152,15 @@ fn read_all_rows(conn: &Connection, filename: &str) -> Result<ForeignData> {
         .collect::<rusqlite::Result<_>>()
         .map_err(err)?;
     Ok(data)
+}
+
+/// Each foreign file id's path, renamed by `map_path` (called once per file).
+fn map_foreign_paths(foreign: &ForeignData, map_path: MapPath<'_>) -> Result<HashMap<i64, String>> {
+    let mut mapped = HashMap::new();
+    for (id, path) in &foreign.files {
+        mapped.insert(*id, fix_separators(&map_path(path)?));
+    }
+    Ok(mapped)
 }
 
 /// coverage.py's `map_path` result always gets platform separators.
