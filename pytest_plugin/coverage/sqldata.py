@@ -9,9 +9,11 @@ query contexts with Python's `re`, `dumps`/`loads` framing, debug output.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import re
 import sys
+import threading
 import zlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
@@ -59,6 +61,17 @@ def good_filename_match(filename: str) -> re.Match[str]:
     match = filename_match(filename)
     assert match is not None
     return match
+
+
+def _file_summary(filename: str) -> str:
+    """Size and modification time of a file, for debug messages."""
+    try:
+        stat = os.stat(filename)
+    except FileNotFoundError:
+        return "does not exist"
+    except Exception as exc:
+        return f"error: {exc}"
+    return f"{stat.st_size} bytes, modified {datetime.datetime.fromtimestamp(stat.st_mtime)}"
 
 
 def _coverage_version() -> str:
@@ -115,6 +128,31 @@ class CoverageData:
             version=_coverage_version(),
         )
 
+        if self._debug.should("dataio"):
+            self._engine.set_observer(self._on_data_event)
+
+    # How coverage.py's debug=dataio words each file operation.
+    _EVENT_MESSAGES = {
+        "erasing": "Erasing data file",
+        "erasing_parallel": "Erasing parallel data file",
+        "opening": "Opening data file",
+        "initing": "Initing data file",
+        "writing_noop": "Writing (no-op) data file",
+        "finishing": "Finishing data file",
+        "renaming": "Renaming data file to",
+    }
+
+    def _on_data_event(self, kind: str, filename: str | None, force: bool, opened: bool) -> None:
+        """Write the engine's file operations as debug output.
+
+        Runs while the engine holds this data's lock: it must not call it.
+        """
+        if kind == "closing":
+            dbs = f"{{{threading.get_ident()}: <SqliteDb {filename!r}>}}" if opened else "{}"
+            self._debug.write(f"Closing dbs, force={force}: {dbs}")
+        elif filename is not None:
+            self._debug.write(f"{self._EVENT_MESSAGES[kind]} {filename!r} ({_file_summary(filename)})")
+
     def __repr__(self) -> str:
         return (
             f"<CoverageData @{id(self):#x} _no_disk={self._no_disk!r} "
@@ -125,7 +163,7 @@ class CoverageData:
 
     def _debug_dataio(self, msg: str, filename: str) -> None:
         if self._debug.should("dataio"):
-            self._debug.write(f"{msg} {filename!r}")
+            self._debug.write(f"{msg} {filename!r} ({_file_summary(filename)})")
 
     # Attributes coverage.py's own code (and tests) read.
     @property
@@ -156,17 +194,14 @@ class CoverageData:
 
     def read(self) -> None:
         """Start using the existing data file, if there is one."""
-        self._debug_dataio("Reading data from data file", self._filename)
         self._engine.read()
 
     def write(self) -> None:
         """Make sure the data is in its data file (parallel files get their digest name)."""
-        self._debug_dataio("Writing data to data file", self._filename)
         self._engine.write()
 
     def erase(self, parallel: bool = False) -> None:
         """Forget the data and delete the file; `parallel` also deletes `<file>.*`."""
-        self._debug_dataio("Erasing data file", self._filename)
         self._engine.erase(parallel)
 
     def close(self, force: bool = False) -> None:

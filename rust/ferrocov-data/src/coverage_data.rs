@@ -74,6 +74,24 @@ impl Default for DataOptions {
     }
 }
 
+/// What a data object does to its file, reported to an observer (this is
+/// what coverage.py's `debug=dataio` prints).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataEvent {
+    /// Connections closed; `opened` tells whether the file had been opened.
+    Closing { filename: String, force: bool, opened: bool },
+    Erasing(String),
+    ErasingParallel(String),
+    Opening(String),
+    Initing(String),
+    WritingNoop(String),
+    Finishing(String),
+    Renaming(String),
+}
+
+/// Receives `DataEvent`s (e.g. to write debug output).
+pub type DataObserver = Box<dyn FnMut(&DataEvent) + Send>;
+
 /// Rows read out of another data file, to merge into ours.
 #[derive(Default)]
 struct ForeignData {
@@ -105,6 +123,7 @@ pub struct CoverageData {
     pid: u32,
     hasher: DataHasher,
     wrote_hash: bool,
+    observer: Option<DataObserver>,
 }
 
 type MapPath<'a> = &'a mut dyn FnMut(&str) -> Result<String>;
@@ -137,6 +156,7 @@ impl CoverageData {
             pid: std::process::id(),
             hasher: DataHasher::new(),
             wrote_hash: false,
+            observer: None,
         };
         data.choose_filename();
         data
@@ -152,6 +172,17 @@ impl CoverageData {
                 Suffix::Parallel => format!("{}.{}", self.basename, parallel_suffix()),
             }
         };
+    }
+
+    /// Report file operations to `observer` (or stop reporting with `None`).
+    pub fn set_observer(&mut self, observer: Option<DataObserver>) {
+        self.observer = observer;
+    }
+
+    fn emit(&mut self, event: DataEvent) {
+        if let Some(observer) = self.observer.as_mut() {
+            observer(&event);
+        }
     }
 
     // ----- file names and flags -------------------------------------------------
@@ -201,6 +232,9 @@ impl CoverageData {
     fn acquire(&mut self) -> Result<Connection> {
         if let Some(conn) = self.conn.take() {
             return Ok(conn);
+        }
+        if !self.opened {
+            self.emit(DataEvent::Opening(self.filename.clone()));
         }
         let conn = self.open_connection()?;
         if !self.opened {
@@ -283,6 +317,9 @@ impl CoverageData {
 
     /// Close the connection; a memory database is only dropped when forced.
     pub fn close(&mut self, force: bool) {
+        if self.observer.is_some() {
+            self.emit(DataEvent::Closing { filename: self.filename.clone(), force, opened: self.opened });
+        }
         if force || !self.options.no_disk {
             self.conn = None;
         }
@@ -342,7 +379,8 @@ impl CoverageData {
         Ok(count == 0)
     }
 
-    fn init_db(&self, conn: &Connection) -> Result<()> {
+    fn init_db(&mut self, conn: &Connection) -> Result<()> {
+        self.emit(DataEvent::Initing(self.filename.clone()));
         conn.execute_batch(SCHEMA).map_err(self.sql_err())?;
         conn.execute("INSERT INTO coverage_schema (version) VALUES (?1)", [SCHEMA_VERSION])
             .map_err(self.sql_err())?;
@@ -402,9 +440,11 @@ impl CoverageData {
         if self.options.no_disk {
             return Ok(());
         }
+        self.emit(DataEvent::Erasing(self.filename.clone()));
         remove_if_present(&self.filename)?;
         if parallel {
             for path in files_with_prefix(&self.filename) {
+                self.emit(DataEvent::ErasingParallel(path.to_string_lossy().into_owned()));
                 remove_if_present(&path.to_string_lossy())?;
             }
         }
@@ -425,6 +465,7 @@ impl CoverageData {
     /// Make sure the data is in its file; a parallel file gets its digest name.
     pub fn write(&mut self) -> Result<()> {
         if self.options.no_disk || self.options.suffix != Suffix::Parallel {
+            self.emit(DataEvent::WritingNoop(self.filename.clone()));
             return Ok(());
         }
         let unhashed = if !self.wrote_hash {
@@ -439,7 +480,11 @@ impl CoverageData {
                 _ => None,
             }
         };
-        let Some(unhashed) = unhashed else { return Ok(()) };
+        let Some(unhashed) = unhashed else {
+            self.emit(DataEvent::WritingNoop(self.filename.clone()));
+            return Ok(());
+        };
+        self.emit(DataEvent::Finishing(self.filename.clone()));
         let digest = self.hasher.hexdigest();
         self.with_write(|this, conn| {
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hash', ?1)", [&digest])
@@ -448,6 +493,7 @@ impl CoverageData {
         })?;
         self.close(false);
         let renamed = format!("{unhashed}.H{}h", self.hasher.name_digest());
+        self.emit(DataEvent::Renaming(renamed.clone()));
         std::fs::rename(&self.filename, &renamed)
             .map_err(|source| DataError::Io { filename: self.filename.clone(), source })?;
         self.filename = renamed;

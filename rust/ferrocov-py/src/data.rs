@@ -289,6 +289,41 @@ impl PyCoverageData {
     fn close(&self, py: Python<'_>, force: bool) {
         self.lock(py).close(force);
     }
+
+    /// Report file operations to `callback(kind, filename, force, opened)`,
+    /// or stop with `None`. The callback must not call back into this object
+    /// (it runs while the data is locked). Kinds: closing, erasing, erasing_parallel,
+    /// opening, initing, writing_noop, finishing, renaming.
+    #[pyo3(signature = (callback))]
+    fn set_observer(&self, py: Python<'_>, callback: Option<Py<PyAny>>) {
+        let observer = callback.map(|callback| -> core::DataObserver {
+            Box::new(move |event: &core::DataEvent| {
+                Python::attach(|py| {
+                    let (kind, filename, force, opened) = describe_event(event);
+                    // The observer only writes debug output: its errors are not ours to raise.
+                    if let Err(err) = callback.call1(py, (kind, filename, force, opened)) {
+                        err.print(py);
+                    }
+                });
+            })
+        });
+        self.lock(py).set_observer(observer);
+    }
+}
+
+/// `(kind, filename, force, opened)` for the Python observer.
+fn describe_event(event: &core::DataEvent) -> (&'static str, Option<String>, bool, bool) {
+    use core::DataEvent as E;
+    match event {
+        E::Closing { filename, force, opened } => ("closing", Some(filename.clone()), *force, *opened),
+        E::Erasing(f) => ("erasing", Some(f.clone()), false, false),
+        E::ErasingParallel(f) => ("erasing_parallel", Some(f.clone()), false, false),
+        E::Opening(f) => ("opening", Some(f.clone()), false, false),
+        E::Initing(f) => ("initing", Some(f.clone()), false, false),
+        E::WritingNoop(f) => ("writing_noop", Some(f.clone()), false, false),
+        E::Finishing(f) => ("finishing", Some(f.clone()), false, false),
+        E::Renaming(f) => ("renaming", Some(f.clone()), false, false),
+    }
 }
 
 #[pyfunction]
