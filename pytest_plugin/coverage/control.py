@@ -218,6 +218,7 @@ class Coverage:
         self._inorout = InOrOut(
             config=self.config,
             warn=self._warn,
+            debug=None,
             include_namespace_packages=self.config.include_namespace_packages,
         )
         self._collector = Collector(self._should_trace, self._file_mapper)
