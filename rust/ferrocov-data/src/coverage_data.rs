@@ -126,7 +126,8 @@ pub struct CoverageData {
     observer: Option<DataObserver>,
 }
 
-type MapPath<'a> = &'a mut dyn FnMut(&str) -> Result<String>;
+/// A fallible path renamer for `update_with`.
+pub type MapPath<'a> = &'a mut dyn FnMut(&str) -> Result<String>;
 
 impl CoverageData {
     /// A data object for `path` (default `.coverage`) with an optional fixed suffix.
