@@ -346,3 +346,43 @@ def test_many_processes_share_one_file(tmp_path: Path) -> None:
     assert "seed.py" in data.measured_files()
     for n in range(6):
         assert data.lines(f"p{n}.py") == list(range(1, 21))
+
+
+def test_dumps_loads_across_tools(tmp_path: Path, oracle_python: Path) -> None:
+    """`dumps` output is an SQL script in both tools, so each loads the other's."""
+    data = CoverageData(no_disk=True)
+    data.set_context("ctx")
+    data.add_lines({"a.py": {1, 2, 900}, "b.py": {3}})
+    blob = tmp_path / "ours.blob"
+    blob.write_bytes(data.dumps())
+    script = (
+        "import sys\nfrom coverage.data import CoverageData\n"
+        "d = CoverageData(no_disk=True); d.loads(open(sys.argv[1], 'rb').read())\n"
+        "print(sorted(d.lines('a.py')), sorted(d.measured_contexts()))\n"
+        "open(sys.argv[2], 'wb').write(d.dumps())\n"
+    )
+    theirs = tmp_path / "theirs.blob"
+    out = subprocess.run(
+        [str(oracle_python), "-c", script, str(blob), str(theirs)], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[1, 2, 900] ['ctx']"
+    back = CoverageData(no_disk=True)
+    back.loads(theirs.read_bytes())
+    assert back.lines("a.py") == [1, 2, 900]
+    assert back.measured_files() == {"a.py", "b.py"}
+
+
+def test_callback_calling_back_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    source = CoverageData(str(tmp_path / "src.dat"))
+    source.add_lines({"a.py": {1}})
+    target = CoverageData(str(tmp_path / "dst.dat"))
+
+    def reentrant_map(path: str) -> str:
+        target.measured_files()
+        return path
+
+    with pytest.raises(RuntimeError, match="inside one of its own callbacks"):
+        target.update(source, map_path=reentrant_map)
+    # The data is still usable afterwards.
+    target.update(source, map_path=lambda p: "/mapped/" + p)
+    assert target.measured_files() == {"/mapped/a.py"}

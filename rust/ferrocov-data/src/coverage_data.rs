@@ -126,7 +126,8 @@ pub struct CoverageData {
     observer: Option<DataObserver>,
 }
 
-type MapPath<'a> = &'a mut dyn FnMut(&str) -> Result<String>;
+/// A fallible path renamer for `update_with`.
+pub type MapPath<'a> = &'a mut dyn FnMut(&str) -> Result<String>;
 
 impl CoverageData {
     /// A data object for `path` (default `.coverage`) with an optional fixed suffix.
@@ -594,12 +595,14 @@ impl CoverageData {
         I: IntoIterator<Item = (&'a str, &'a [u32])>,
     {
         self.start_using()?;
-        self.choose_kind(false)?;
         let items: Vec<(&str, &[u32])> = line_data.into_iter().collect();
         if items.is_empty() {
-            return Ok(());
+            // Even no data commits the file to lines.
+            return self.choose_kind(false);
         }
+        // One transaction (and one connection) for the whole hand-over.
         self.with_write(|this, conn| {
+            this.choose_lines_or_arcs(conn, false)?;
             let context_id = this.ensure_context_id(conn)?;
             for (filename, lines) in items {
                 this.hasher.update_str(filename);
@@ -639,12 +642,14 @@ impl CoverageData {
         I: IntoIterator<Item = (&'a str, &'a [(i32, i32)])>,
     {
         self.start_using()?;
-        self.choose_kind(true)?;
         let items: Vec<(&str, &[(i32, i32)])> = arc_data.into_iter().collect();
         if items.is_empty() {
-            return Ok(());
+            // Even no data commits the file to arcs.
+            return self.choose_kind(true);
         }
+        // One transaction (and one connection) for the whole hand-over.
         self.with_write(|this, conn| {
+            this.choose_lines_or_arcs(conn, true)?;
             let context_id = this.ensure_context_id(conn)?;
             for (filename, arcs) in items {
                 this.hasher.update_str(filename);

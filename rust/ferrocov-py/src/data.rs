@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use ferrocov_data as core;
@@ -36,25 +37,79 @@ fn to_pyerr(py: Python<'_>, err: &core::DataError) -> PyErr {
 #[pyclass(name = "CoverageData", module = "ferrocov._engine", frozen)]
 pub struct PyCoverageData {
     inner: Mutex<core::CoverageData>,
+    /// The mark of the thread holding `inner`, 0 when free.
+    owner: AtomicUsize,
+}
+
+/// A distinct non-zero number per thread (the address of a thread-local).
+fn current_thread_mark() -> usize {
+    thread_local!(static MARK: u8 = const { 0 });
+    MARK.with(|mark| std::ptr::from_ref(mark) as usize)
+}
+
+/// The locked data; records its owner thread while held.
+struct DataGuard<'a> {
+    guard: MutexGuard<'a, core::CoverageData>,
+    owner: &'a AtomicUsize,
+}
+
+impl<'a> DataGuard<'a> {
+    fn new(guard: MutexGuard<'a, core::CoverageData>, owner: &'a AtomicUsize, me: usize) -> Self {
+        owner.store(me, Ordering::Release);
+        Self { guard, owner }
+    }
+}
+
+impl Drop for DataGuard<'_> {
+    fn drop(&mut self) {
+        self.owner.store(0, Ordering::Release);
+    }
+}
+
+impl std::ops::Deref for DataGuard<'_> {
+    type Target = core::CoverageData;
+    fn deref(&self) -> &Self::Target {
+        &self.guard
+    }
+}
+
+impl std::ops::DerefMut for DataGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.guard
+    }
 }
 
 impl PyCoverageData {
     /// Work on the Rust data directly (for the tracer's save, which hands
     /// over its Rust collections without making Python objects).
-    pub fn with_data<T>(&self, py: Python<'_>, body: impl FnOnce(&mut core::CoverageData) -> T) -> T {
-        let mut guard = self.lock(py);
-        body(&mut guard)
+    pub fn with_data<T>(&self, py: Python<'_>, body: impl FnOnce(&mut core::CoverageData) -> T) -> PyResult<T> {
+        let mut guard = self.lock(py)?;
+        Ok(body(&mut guard))
     }
 
     /// Lock the data, letting other Python threads run while we wait.
-    fn lock(&self, py: Python<'_>) -> MutexGuard<'_, core::CoverageData> {
+    ///
+    /// A call from the thread that already holds the lock (a `map_path` or
+    /// observer callback calling back into this object) is an error, not a
+    /// deadlock.
+    fn lock(&self, py: Python<'_>) -> PyResult<DataGuard<'_>> {
+        let me = current_thread_mark();
         loop {
             match self.inner.try_lock() {
-                Ok(guard) => return guard,
-                Err(std::sync::TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
-                Err(std::sync::TryLockError::WouldBlock) => py.detach(|| {
-                    drop(self.inner.lock());
-                }),
+                Ok(guard) => return Ok(DataGuard::new(guard, &self.owner, me)),
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                    return Ok(DataGuard::new(poisoned.into_inner(), &self.owner, me))
+                }
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    if self.owner.load(Ordering::Acquire) == me {
+                        return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                            "CoverageData used from inside one of its own callbacks",
+                        ));
+                    }
+                    py.detach(|| {
+                        drop(self.inner.lock());
+                    });
+                }
             }
         }
     }
@@ -65,7 +120,7 @@ impl PyCoverageData {
         py: Python<'_>,
         op: impl FnOnce(&mut core::CoverageData) -> core::Result<T> + Send,
     ) -> PyResult<T> {
-        let mut guard = self.lock(py);
+        let mut guard = self.lock(py)?;
         let data: &mut core::CoverageData = &mut guard;
         py.detach(|| op(data)).map_err(|e| to_pyerr(py, &e))
     }
@@ -122,7 +177,7 @@ impl PyCoverageData {
     ) -> Self {
         let suffix = if parallel { Suffix::Parallel } else { Suffix::from(suffix) };
         let options = DataOptions { basename, suffix, no_disk, read_only, process_meta, sys_argv, version };
-        Self { inner: Mutex::new(core::CoverageData::with_options(options)) }
+        Self { inner: Mutex::new(core::CoverageData::with_options(options)), owner: AtomicUsize::new(0) }
     }
 
     fn read(&self, py: Python<'_>) -> PyResult<()> {
@@ -166,12 +221,12 @@ impl PyCoverageData {
 
     /// Set the context for what is added next; returns the previous one.
     #[pyo3(signature = (context))]
-    fn set_context(&self, py: Python<'_>, context: Option<String>) -> Option<String> {
-        self.lock(py).set_context(context.as_deref())
+    fn set_context(&self, py: Python<'_>, context: Option<String>) -> PyResult<Option<String>> {
+        Ok(self.lock(py)?.set_context(context.as_deref()))
     }
 
-    fn current_context(&self, py: Python<'_>) -> Option<String> {
-        self.lock(py).current_context().map(str::to_owned)
+    fn current_context(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        Ok(self.lock(py)?.current_context().map(str::to_owned))
     }
 
     fn lines(&self, py: Python<'_>, filename: String) -> PyResult<Option<Vec<u32>>> {
@@ -186,8 +241,8 @@ impl PyCoverageData {
         self.run(py, |d| d.contexts_by_lineno(&filename))
     }
 
-    fn measured_files(&self, py: Python<'_>) -> Vec<String> {
-        self.lock(py).measured_files()
+    fn measured_files(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        Ok(self.lock(py)?.measured_files())
     }
 
     fn measured_contexts(&self, py: Python<'_>) -> PyResult<Vec<String>> {
@@ -204,34 +259,35 @@ impl PyCoverageData {
     }
 
     #[pyo3(signature = (ids))]
-    fn set_query_context_ids(&self, py: Python<'_>, ids: Option<Vec<i64>>) {
-        self.lock(py).set_query_context_ids(ids);
+    fn set_query_context_ids(&self, py: Python<'_>, ids: Option<Vec<i64>>) -> PyResult<()> {
+        self.lock(py)?.set_query_context_ids(ids);
+        Ok(())
     }
 
     fn file_tracer(&self, py: Python<'_>, filename: String) -> PyResult<Option<String>> {
         self.run(py, |d| d.file_tracer(&filename))
     }
 
-    fn has_arcs(&self, py: Python<'_>) -> bool {
-        self.lock(py).has_arcs()
+    fn has_arcs(&self, py: Python<'_>) -> PyResult<bool> {
+        Ok(self.lock(py)?.has_arcs())
     }
 
-    fn has_lines(&self, py: Python<'_>) -> bool {
-        self.lock(py).has_lines()
+    fn has_lines(&self, py: Python<'_>) -> PyResult<bool> {
+        Ok(self.lock(py)?.has_lines())
     }
 
-    fn base_filename(&self, py: Python<'_>) -> String {
-        self.lock(py).base_filename().to_owned()
+    fn base_filename(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.lock(py)?.base_filename().to_owned())
     }
 
-    fn data_filename(&self, py: Python<'_>) -> String {
-        self.lock(py).data_filename().to_owned()
+    fn data_filename(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.lock(py)?.data_filename().to_owned())
     }
 
-    fn is_nonempty(&self, py: Python<'_>) -> bool {
-        let mut guard = self.lock(py);
+    fn is_nonempty(&self, py: Python<'_>) -> PyResult<bool> {
+        let mut guard = self.lock(py)?;
         let data: &mut core::CoverageData = &mut guard;
-        py.detach(|| data.is_nonempty())
+        Ok(py.detach(|| data.is_nonempty()))
     }
 
     /// Merge `other` into this data; `map_path(str) -> str` renames its files.
@@ -243,11 +299,11 @@ impl PyCoverageData {
         }
         // Lock order by address, so two threads merging crosswise can't deadlock.
         let (mut ours, theirs) = if (self as *const Self) < (other_ref as *const Self) {
-            let ours = self.lock(py);
-            (ours, other_ref.lock(py))
+            let ours = self.lock(py)?;
+            (ours, other_ref.lock(py)?)
         } else {
-            let theirs = other_ref.lock(py);
-            (self.lock(py), theirs)
+            let theirs = other_ref.lock(py)?;
+            (self.lock(py)?, theirs)
         };
         let mut failure: Option<PyErr> = None;
         let mut mapper = |path: &str| -> core::Result<String> {
@@ -277,17 +333,20 @@ impl PyCoverageData {
     }
 
     /// Keep the disk connection open until `release_hold` (nested).
-    fn hold_open(&self, py: Python<'_>) {
-        self.lock(py).hold_open();
+    fn hold_open(&self, py: Python<'_>) -> PyResult<()> {
+        self.lock(py)?.hold_open();
+        Ok(())
     }
 
-    fn release_hold(&self, py: Python<'_>) {
-        self.lock(py).release_hold();
+    fn release_hold(&self, py: Python<'_>) -> PyResult<()> {
+        self.lock(py)?.release_hold();
+        Ok(())
     }
 
     #[pyo3(signature = (force=false))]
-    fn close(&self, py: Python<'_>, force: bool) {
-        self.lock(py).close(force);
+    fn close(&self, py: Python<'_>, force: bool) -> PyResult<()> {
+        self.lock(py)?.close(force);
+        Ok(())
     }
 
     /// Report file operations to `callback(kind, filename, force, opened)`,
@@ -295,7 +354,7 @@ impl PyCoverageData {
     /// (it runs while the data is locked). Kinds: closing, erasing, erasing_parallel,
     /// opening, initing, writing_noop, finishing, renaming.
     #[pyo3(signature = (callback))]
-    fn set_observer(&self, py: Python<'_>, callback: Option<Py<PyAny>>) {
+    fn set_observer(&self, py: Python<'_>, callback: Option<Py<PyAny>>) -> PyResult<()> {
         let observer = callback.map(|callback| -> core::DataObserver {
             Box::new(move |event: &core::DataEvent| {
                 Python::attach(|py| {
@@ -307,7 +366,8 @@ impl PyCoverageData {
                 });
             })
         });
-        self.lock(py).set_observer(observer);
+        self.lock(py)?.set_observer(observer);
+        Ok(())
     }
 }
 
