@@ -551,7 +551,7 @@ class CoverageScript:
             return self._dispatch(options, args)
         except NotImplementedError as err:
             # A feature the engine lacks yet: one line, not a traceback.
-            print(f"Not supported: {err}")
+            print(str(err) or f"'coverage {options.action}' is not supported by ferrocov yet")
             return ERR
 
     def _parser_for(self, first_arg: str) -> optparse.OptionParser | None:
