@@ -22,7 +22,6 @@ import types
 from decimal import Decimal
 from typing import Any, Callable, Iterable, NoReturn
 
-import coverage
 from coverage import env
 from coverage.control import DEFAULT_DATAFILE, Coverage
 from coverage.exceptions import ConfigError, CoverageException, NoSource, _ExceptionDuringRun
@@ -944,21 +943,17 @@ def _pybehave_info() -> list[tuple[str, Any]]:
 
 def _sqlite_info() -> list[tuple[str, Any]]:
     """The SQLite library's version and the options it was compiled with."""
-    with sqlite3.connect(":memory:") as db:
-        options = [row[0] for row in db.execute("pragma compile_options")]
-    db.close()
+    db = sqlite3.connect(":memory:")
+    try:
+        temp_store = db.execute("pragma temp_store").fetchone()[0]
+        options = sorted(row[0] for row in db.execute("pragma compile_options"))
+    finally:
+        db.close()
     return [
         ("sqlite3_sqlite_version", sqlite3.sqlite_version),
-        ("sqlite3_temp_store", _sqlite_temp_store()),
-        ("sqlite3_compile_options", sorted(options)),
+        ("sqlite3_temp_store", temp_store),
+        ("sqlite3_compile_options", options),
     ]
-
-
-def _sqlite_temp_store() -> Any:
-    with sqlite3.connect(":memory:") as db:
-        value = db.execute("pragma temp_store").fetchone()[0]
-    db.close()
-    return value
 
 
 def _premain_stack() -> str:
