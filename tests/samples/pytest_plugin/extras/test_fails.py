@@ -1,0 +1,5 @@
+from textutil.case import shout
+
+
+def test_fails():
+    assert shout("a") == "a"
