@@ -260,7 +260,7 @@ def short_filename(filename: str | None) -> str | None:
     if not _DIR_PREFIXES:
         import coverage
 
-        _DIR_PREFIXES.extend((entry, "syspath:") for entry in sys.path)
+        _DIR_PREFIXES.extend((entry, "syspath:") for entry in sys.path if entry)
         _DIR_PREFIXES.append((os.path.dirname(coverage.__file__), "cov:"))
         _DIR_PREFIXES.sort(key=lambda pair: len(pair[0]), reverse=True)
     for pattern, replacement in _TEMP_DIR_PATTERNS:

@@ -221,7 +221,11 @@ def run_pytest(workdir: Path, targets: list[str], extra: list[str], collect_only
         stale.unlink(missing_ok=True)
     args_file = workdir / "targets.txt"
     args_file.write_text("\n".join(targets) + "\n", encoding="utf-8")
-    cmd = [sys.executable, "-m", "pytest", f"@{args_file}", *extra]
+    # Started from "<string>" (not runpy's `-m`) so that coverage.debug's
+    # short_stack sees the boring prelude it knows how to skip; -P keeps the
+    # current directory off sys.path, as the `pytest` script does.
+    launcher = "import sys, pytest; sys.exit(pytest.console_main())"
+    cmd = [sys.executable, "-P", "-c", launcher, f"@{args_file}", *extra]
     if collect_only:
         cmd += ["--collect-only", "-q"]
     env = {**child_env(), RESULTS_ENV: str(results)}
@@ -235,9 +239,10 @@ def run_pytest(workdir: Path, targets: list[str], extra: list[str], collect_only
     return result
 
 
-def check_isolation(workdir: Path) -> str | None:
+def check_isolation(workdir: Path, need_ferrocov: bool = True) -> str | None:
     """Why the tests would not run against the installed ferrocov, or None."""
-    probe = "import coverage, ferrocov, os; print(os.path.realpath(coverage.__file__))"
+    imports = "coverage, ferrocov, os" if need_ferrocov else "coverage, os"
+    probe = f"import {imports}; print(os.path.realpath(coverage.__file__))"
     proc = subprocess.run(
         [sys.executable, "-c", probe], cwd=workdir, env=child_env(), capture_output=True, text=True, check=False
     )
@@ -257,6 +262,75 @@ def check_requirements() -> str | None:
         if probe.returncode != 0:
             missing.append(package)
     return f"install {' '.join(missing)} into this environment" if missing else None
+
+
+# -- Names the suite imports ---------------------------------------------------------------
+
+# Runs in the work directory with the tested interpreter: finds every
+# `coverage.*` name the given test files import or use as an attribute, and
+# prints those the installed package lacks, one per line.
+NAMES_PROBE = r"""
+import ast, importlib, sys
+
+def used_names(path):
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    aliases, used = {}, set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "coverage":
+            for alias in node.names:
+                used.add(f"{node.module}.{alias.name}")
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "coverage":
+                    used.add(alias.name)
+                    aliases[alias.asname or alias.name.split(".")[0]] = alias.name.split(".")[0] if not alias.asname else alias.name
+    for node in ast.walk(tree):
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if parts and isinstance(node, ast.Name) and node.id in aliases:
+            used.add(".".join([aliases[node.id], *reversed(parts)]))
+    return used
+
+def resolves(dotted):
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return False
+        return True
+    return False
+
+names = set()
+for path in sys.argv[1:]:
+    names |= used_names(path)
+for name in sorted(names):
+    if not resolves(name):
+        print(name)
+"""
+
+
+def missing_names(workdir: Path, files: list[str]) -> int:
+    """Print the `coverage.*` names `files` (and the test infrastructure) use that don't resolve."""
+    infra = ["tests/conftest.py", "tests/coveragetest.py", "tests/helpers.py", "tests/mixins.py", "tests/testenv.py"]
+    proc = subprocess.run(
+        [sys.executable, "-P", "-c", NAMES_PROBE, *infra, *files],
+        cwd=workdir, env=child_env(), capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    print(proc.stdout, end="")
+    if proc.returncode != 0:
+        print(proc.stderr, file=sys.stderr)
+        return 2
+    print(f"compat: {len(proc.stdout.splitlines())} names missing")
+    return 0
 
 
 # -- Modes ----------------------------------------------------------------------------------
@@ -341,8 +415,14 @@ def run_survey(workdir: Path, files: list[str], extra: list[str]) -> int:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--survey", nargs="+", metavar="FILE", help="run these test files (tests/test_x.py) and print what passes")
+    parser.add_argument(
+        "--missing-names", nargs="*", metavar="FILE", help="list the coverage.* names these test files use that are missing"
+    )
     parser.add_argument("--check-lists", action="store_true", help="only check that every test is in exactly one list")
     parser.add_argument("--strict-lists", action="store_true", help="exit non-zero when the lists' bookkeeping is off")
+    parser.add_argument(
+        "--reference", action="store_true", help="allow any installed `coverage` (run against coverage.py itself to vet the lists)"
+    )
     parser.add_argument("--sdist", type=Path, help="use this coverage sdist instead of downloading it")
     parser.add_argument("--workdir", type=Path, default=CACHE_DIR / "work", help="where to unpack the tests (wiped first)")
     parser.add_argument("-n", "--jobs", default="0", help="pytest-xdist workers (default: 0, no xdist)")
@@ -358,13 +438,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     ensure_cache_dir()
     unpack_tests(fetch_sdist(args.sdist), args.workdir)
-    problem = check_isolation(args.workdir)
+    problem = check_isolation(args.workdir, need_ferrocov=not args.reference)
     if problem:
         print(f"compat: {problem}", file=sys.stderr)
         return 2
     extra = list(args.pytest_args)
     if args.jobs != "0":
         extra += ["-n", args.jobs, "--dist", "loadgroup"]
+    if args.missing_names is not None:
+        return missing_names(args.workdir, args.missing_names)
     if args.survey:
         return run_survey(args.workdir, args.survey, extra)
     if args.check_lists:
