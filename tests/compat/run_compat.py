@@ -59,12 +59,22 @@ import json
 import os
 
 _OUTCOMES = {{}}
+_MESSAGES = {{}}
+
+
+def _crash_message(report):
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is not None:
+        return crash.message
+    lines = str(report.longrepr).strip().splitlines()
+    return lines[-1] if lines else ""
 
 
 def pytest_runtest_logreport(report):
     previous = _OUTCOMES.get(report.nodeid)
     if report.failed:
         _OUTCOMES[report.nodeid] = "failed"
+        _MESSAGES.setdefault(report.nodeid, f"{{report.when}}: {{_crash_message(report)}}")
     elif report.skipped and previous != "failed":
         _OUTCOMES[report.nodeid] = "xfailed" if hasattr(report, "wasxfail") else "skipped"
     elif report.when == "call" and previous is None:
@@ -82,7 +92,7 @@ def pytest_sessionfinish(session):
     path = os.environ.get("{RESULTS_ENV}")
     if path and not hasattr(session.config, "workerinput"):
         with open(path, "w", encoding="utf-8") as f:
-            json.dump(_OUTCOMES, f, indent=0, sort_keys=True)
+            json.dump({{"outcomes": _OUTCOMES, "messages": _MESSAGES}}, f, indent=0, sort_keys=True)
 '''
 
 
@@ -201,6 +211,7 @@ def make_zip_modules(tests_dir: Path) -> None:
 @dataclass
 class RunResult:
     outcomes: dict[str, str] = field(default_factory=dict)
+    messages: dict[str, str] = field(default_factory=dict)
     collected: list[str] = field(default_factory=list)
     returncode: int = 0
 
@@ -232,7 +243,8 @@ def run_pytest(workdir: Path, targets: list[str], extra: list[str], collect_only
     proc = subprocess.run(cmd, cwd=workdir, env=env, check=False, stdout=None if not collect_only else subprocess.DEVNULL)
     result = RunResult(returncode=proc.returncode)
     if results.exists():
-        result.outcomes = json.loads(results.read_text(encoding="utf-8"))
+        recorded = json.loads(results.read_text(encoding="utf-8"))
+        result.outcomes, result.messages = recorded["outcomes"], recorded["messages"]
     collected = Path(f"{results}.collected")
     if collected.exists():
         result.collected = json.loads(collected.read_text(encoding="utf-8"))
@@ -386,7 +398,8 @@ def run_expected(workdir: Path, extra: list[str], strict_lists: bool) -> int:
         print(f"  {file}: {counts['passed']} / {sum(counts.values())} / {n_excluded}")
     failing = [entry.node for entry in expected if result.outcomes.get(entry.node, "missing") not in ("passed", "skipped")]
     for nodeid in failing:
-        print(f"compat: FAILED {nodeid} ({result.outcomes.get(nodeid, 'missing')})")
+        why = result.messages.get(nodeid, result.outcomes.get(nodeid, "not collected"))
+        print(f"compat: FAILED {nodeid}: {why[:200]}")
     n_failed = len(failing)
     print(f"\nexpected-pass: {total['passed']} passed, {n_failed} failed, {total['skipped']} skipped")
     if n_failed:
@@ -403,7 +416,8 @@ def run_survey(workdir: Path, files: list[str], extra: list[str]) -> int:
         by_outcome.setdefault(outcome, []).append(nodeid)
     for outcome in ("failed", "skipped", "xfailed", "xpassed"):
         for nodeid in by_outcome.get(outcome, []):
-            print(f"{outcome.upper()}: {nodeid}")
+            message = result.messages.get(nodeid, "").replace("\n", " ")[:200]
+            print(f"{outcome.upper()}: {nodeid}" + (f"  -- {message}" if message else ""))
     print("\n# passing tests, ready for expected.txt:")
     for nodeid in by_outcome.get("passed", []):
         print(nodeid)
