@@ -407,8 +407,10 @@ def run_expected(workdir: Path, extra: list[str], strict_lists: bool) -> int:
             if nodeid.split("::", 1)[0] == file and any(entry.covers(nodeid) for entry in excluded)
         )  # fmt: skip
         if any(entry.node == file for entry in excluded):
-            n_excluded = "whole file"
+            continue
         print(f"  {file}: {counts['passed']} / {sum(counts.values())} / {n_excluded}")
+    whole_files = [entry.node for entry in excluded if entry.node == entry.file]
+    print(f"  ... and {len(whole_files)} whole files excluded (see excluded.txt)")
     failing = [entry.node for entry in expected if result.outcomes.get(entry.node, "missing") not in ("passed", "skipped")]
     for nodeid in failing:
         why = result.messages.get(nodeid, result.outcomes.get(nodeid, "not collected"))
