@@ -238,7 +238,8 @@ def run_pytest(workdir: Path, targets: list[str], extra: list[str], collect_only
     launcher = "import sys, pytest; sys.exit(pytest.console_main())"
     cmd = [sys.executable, "-P", "-c", launcher, f"@{args_file}", *extra]
     if collect_only:
-        cmd += ["--collect-only", "-q"]
+        # In-process collection: an xdist controller collects nothing itself.
+        cmd += ["--collect-only", "-q", "-n", "0"]
     env = {**child_env(), RESULTS_ENV: str(results)}
     proc = subprocess.run(cmd, cwd=workdir, env=env, check=False, stdout=None if not collect_only else subprocess.DEVNULL)
     result = RunResult(returncode=proc.returncode)
