@@ -147,7 +147,8 @@ impl TracerCore {
         slot
     }
 
-    /// Ask `should_trace(filename, module_name)` once per file name.
+    /// Ask `should_trace(filename, frame)` once per file name; the frame
+    /// lets the Python side read `__name__`/`__spec__` for `source_pkgs`.
     unsafe fn decide(&mut self, py: Python<'_>, code: *mut ffi::PyObject, frame: *mut ffi::PyFrameObject) -> Slot {
         let code = Bound::from_borrowed_ptr(py, code);
         let Ok(filename) = code.getattr("co_filename").and_then(|f| f.extract::<String>()) else {
@@ -156,8 +157,8 @@ impl TracerCore {
         if let Some(slot) = self.decided_names.get(&filename) {
             return *slot;
         }
-        let module_name = module_name_of(py, frame);
-        let slot = match self.should_trace.call1(py, (filename.as_str(), module_name)) {
+        let frame = Bound::from_borrowed_ptr(py, frame.cast::<ffi::PyObject>());
+        let slot = match self.should_trace.call1(py, (filename.as_str(), frame)) {
             Ok(answer) => match answer.extract::<Option<String>>(py) {
                 Ok(Some(canonical)) => Slot::File(self.file_index(canonical)),
                 Ok(None) => Slot::Skip,
@@ -204,18 +205,6 @@ impl TracerCore {
             Slot::Skip => (*frame.cast::<FrameHead>()).f_trace_lines = 0,
         }
     }
-}
-
-/// `frame.f_globals["__name__"]`, for `source_pkgs` matching.
-unsafe fn module_name_of(py: Python<'_>, frame: *mut ffi::PyFrameObject) -> Option<String> {
-    let globals = ffi::PyFrame_GetGlobals(frame);
-    if globals.is_null() {
-        ffi::PyErr_Clear();
-        return None;
-    }
-    let globals = Bound::from_owned_ptr(py, globals);
-    let globals = globals.cast::<PyDict>().ok()?;
-    globals.get_item("__name__").ok().flatten()?.extract::<String>().ok()
 }
 
 /// The C-level trace function. It must never unwind into CPython: a panic
