@@ -561,7 +561,7 @@ fn has_annotations(body: &[Stmt]) -> bool {
 
 /// Where 3.11's RERAISE at the end of a finally body is located: the last
 /// statement the compiler visited, descending into compound statements
-/// compiled inline. Loops, `with` and `match` end by resetting the
+/// compiled inline. `for`, `with` and `match` end by resetting the
 /// location (None: the RERAISE adds no line of its own).
 fn reraise_location(body: &[Stmt]) -> Option<&Stmt> {
     let last = body.last()?;
@@ -571,6 +571,8 @@ fn reraise_location(body: &[Stmt]) -> Option<&Stmt> {
             None => reraise_location(&s.body),
         },
         Stmt::For(s) => reraise_location(&s.orelse),
+        // A while loop re-locates at its header to test again.
+        Stmt::While(s) if s.orelse.is_empty() => Some(last),
         Stmt::While(s) => reraise_location(&s.orelse),
         Stmt::With(_) | Stmt::Match(_) => None,
         Stmt::Try(s) if !s.finalbody.is_empty() => reraise_location(&s.finalbody),
