@@ -464,8 +464,7 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
                 // 3.11 ends the exceptional copy of the finally body with a
                 // RERAISE located at the last statement it visited, even
                 // when that statement is dead code after a return.
-                // (Measured: an expression statement there leaves no trace.)
-                if let Some(last) = last_visited(&t.finalbody).filter(|s| !s.is_expr_stmt()) {
+                if let Some(last) = reraise_location(&t.finalbody) {
                     self.emit(last);
                 }
             }
@@ -560,29 +559,31 @@ fn has_annotations(body: &[Stmt]) -> bool {
     })
 }
 
-/// The statement the compiler visits last in a block, descending into
-/// compound statements compiled inline (not into nested functions).
-fn last_visited(body: &[Stmt]) -> Option<&Stmt> {
+/// Where 3.11's RERAISE at the end of a finally body is located: the last
+/// statement the compiler visited, descending into compound statements
+/// compiled inline. `for`, `with` and `match` end by resetting the
+/// location (None: the RERAISE adds no line of its own).
+fn reraise_location(body: &[Stmt]) -> Option<&Stmt> {
     let last = body.last()?;
-    let inner = match last {
+    match last {
         Stmt::If(s) => match s.elif_else_clauses.last() {
-            Some(clause) => last_visited(&clause.body),
-            None => last_visited(&s.body),
+            Some(clause) => reraise_location(&clause.body),
+            None => reraise_location(&s.body),
         },
-        // Loops re-locate at their header after the body; `with` too.
-        Stmt::For(s) => last_visited(&s.orelse),
-        Stmt::While(s) => last_visited(&s.orelse),
-        Stmt::With(_) => None,
-        // (Measured: a match statement ends located at itself.)
-        Stmt::Match(_) => None,
-        Stmt::Try(s) if !s.finalbody.is_empty() => last_visited(&s.finalbody),
+        Stmt::For(s) => reraise_location(&s.orelse),
+        // A while loop re-locates at its header to test again.
+        Stmt::While(s) if s.orelse.is_empty() => Some(last),
+        Stmt::While(s) => reraise_location(&s.orelse),
+        Stmt::With(_) | Stmt::Match(_) => None,
+        Stmt::Try(s) if !s.finalbody.is_empty() => reraise_location(&s.finalbody),
         Stmt::Try(s) => match s.handlers.last() {
-            Some(ExceptHandler::ExceptHandler(h)) => last_visited(&h.body),
-            None => last_visited(&s.orelse).or_else(|| last_visited(&s.body)),
+            Some(ExceptHandler::ExceptHandler(h)) => reraise_location(&h.body),
+            None => reraise_location(&s.orelse).or_else(|| reraise_location(&s.body)),
         },
-        _ => None,
-    };
-    Some(inner.unwrap_or(last))
+        // (Measured: an expression statement leaves no trace there.)
+        Stmt::Expr(_) => None,
+        _ => Some(last),
+    }
 }
 
 /// `del ()` and `del []` compile to nothing.
