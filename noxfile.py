@@ -78,3 +78,11 @@ def bench(session: nox.Session) -> None:
     oracle = session.run("python", "tests/oracle_env.py", silent=True).strip().splitlines()[-1]
     python = str(Path(session.virtualenv.location) / "bin" / "python")
     session.run("python", "tests/bench/run_bench.py", "--ferrocov-python", python, "--oracle-python", oracle, *session.posargs)
+
+
+@nox.session(python=PYTHONS)
+def compat(session: nox.Session) -> None:
+    """coverage.py 7.17.3's own test suite, the checked-in expected list, against ferrocov."""
+    session.install("pytest", "pytest-xdist", "hypothesis", "flaky")
+    install_ferrocov(session)
+    session.run("python", "tests/compat/run_compat.py", *session.posargs)

@@ -14,8 +14,8 @@ from typing import Any, Callable, ClassVar
 
 from ferrocov import _engine
 
-# should_trace(filename, module_name) -> canonical filename to record under, or None.
-ShouldTrace = Callable[[str, "str | None"], "str | None"]
+# should_trace(filename, frame) -> the file name to record under, or None.
+ShouldTrace = Callable[[str, FrameType], "str | None"]
 
 
 class Collector:

@@ -161,6 +161,12 @@ class Coverage:
     def _post_init(self) -> None:
         """Kept for API compatibility: coverage.py writes debug output here."""
 
+    def _should_trace(self, filename: str, frame: FrameType) -> str | None:
+        """The tracer's question, once per file: record it, and under what name?"""
+        assert self._inorout is not None
+        disp = self._inorout.should_trace(filename, frame)
+        return disp.source_filename if disp.trace else None
+
     def _warn(self, msg: str, slug: str | None = None, once: bool = False) -> None:
         """Issue a CoverageWarning, unless its slug is disabled."""
         if self._no_warn_slugs is None:
@@ -209,8 +215,13 @@ class Coverage:
         dynamic = self.config.dynamic_context
         if dynamic and dynamic != "none":
             raise ConfigError(f"Don't understand dynamic_context setting: {dynamic!r}")
-        self._inorout = InOrOut(config=self.config, warn=self._warn)
-        self._collector = Collector(self._inorout.should_trace, self._file_mapper)
+        self._inorout = InOrOut(
+            config=self.config,
+            warn=self._warn,
+            debug=None,
+            include_namespace_packages=self.config.include_namespace_packages,
+        )
+        self._collector = Collector(self._should_trace, self._file_mapper)
         self._init_data(self._run_suffix())
         if not self._atexit_registered:
             atexit.register(self._atexit)
@@ -315,7 +326,7 @@ class Coverage:
             self._inorout.warn_unimported_source()
         if not self._data and self._warn_no_data:
             self._warn("No data was collected.", slug="no-data-collected")
-        unexecuted = [self._file_mapper(path) for path in self._inorout.find_possibly_unexecuted_files()]
+        unexecuted = [self._file_mapper(path) for path, _ in self._inorout.find_possibly_unexecuted_files()]
         if unexecuted:
             self._data.touch_files(unexecuted)
 

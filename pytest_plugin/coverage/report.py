@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from coverage.exceptions import NoDataError, NoSource, NotPython
-from coverage.files import GlobMatcher, canonical_filename, prep_patterns, relative_filename, source_for_file
+from coverage.files import GlobMatcher, canonical_filename, prep_patterns, relative_filename
+from coverage.inorout import source_for_file
 from ferrocov import _engine
 
 if TYPE_CHECKING:

@@ -1,6 +1,161 @@
-//! Python bindings for ferrocov-report.
+//! Python bindings for ferrocov-report: the summary report and its helpers.
+//!
+//! Errors surface as coverage's own classes (`NoDataError`, `ConfigError`)
+//! so callers catch exactly what they would catch from coverage.py.
+use ferrocov_report::{
+    display_covered_checked, format_fail_under_msg, format_lines, render_text, should_fail_under,
+    FileRow, LineNo, Numbers, ReportError, ReportFormat, TextReportOptions,
+};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
-pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+pyo3::import_exception!(coverage.exceptions, ConfigError);
+pyo3::import_exception!(coverage.exceptions, NoDataError);
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(render_text_report, m)?)?;
+    m.add_function(wrap_pyfunction!(py_format_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(py_should_fail_under, m)?)?;
+    m.add_function(wrap_pyfunction!(py_format_fail_under_msg, m)?)?;
+    m.add_function(wrap_pyfunction!(py_display_covered, m)?)?;
     Ok(())
+}
+
+fn to_py_err(err: &ReportError) -> PyErr {
+    if err.is_config_error() {
+        ConfigError::new_err(err.to_string())
+    } else {
+        NoDataError::new_err(err.to_string())
+    }
+}
+
+/// One row as Python passes it: (name, n_statements, n_excluded, n_missing,
+/// n_branches, n_partial_branches, n_missing_branches, missing_text).
+type PyRow = (String, u64, u64, u64, u64, u64, u64, String);
+
+fn file_row(row: PyRow) -> FileRow {
+    let (
+        name,
+        n_statements,
+        n_excluded,
+        n_missing,
+        n_branches,
+        n_partial_branches,
+        n_missing_branches,
+        missing,
+    ) = row;
+    let numbers = Numbers {
+        n_files: 1,
+        n_statements,
+        n_excluded,
+        n_missing,
+        n_branches,
+        n_partial_branches,
+        n_missing_branches,
+    };
+    FileRow {
+        name,
+        numbers,
+        missing,
+    }
+}
+
+/// Read the options dict: format, branches, show_missing, skip_covered,
+/// skip_empty, precision, sort. Unknown keys are refused so a typo cannot
+/// silently change a report.
+fn text_options(options: &Bound<'_, PyDict>) -> PyResult<TextReportOptions> {
+    let mut opts = TextReportOptions::default();
+    for (key, value) in options.iter() {
+        let key: String = key.extract()?;
+        match key.as_str() {
+            "format" => {
+                if let Some(format) = value.extract::<Option<String>>()? {
+                    opts.format = format.parse::<ReportFormat>().map_err(|e| to_py_err(&e))?;
+                }
+            }
+            "branches" => opts.branches = value.is_truthy()?,
+            "show_missing" => opts.show_missing = value.is_truthy()?,
+            "skip_covered" => opts.skip_covered = value.is_truthy()?,
+            "skip_empty" => opts.skip_empty = value.is_truthy()?,
+            "precision" => opts.precision = value.extract::<Option<i64>>()?.unwrap_or(0),
+            "sort" => opts.sort = value.extract()?,
+            other => {
+                return Err(PyTypeError::new_err(format!(
+                    "render_text_report: unknown option {other:?}"
+                )))
+            }
+        }
+    }
+    Ok(opts)
+}
+
+/// Render coverage's summary report; returns (text, total percentage).
+#[pyfunction]
+fn render_text_report(
+    py: Python<'_>,
+    rows: Vec<PyRow>,
+    options: &Bound<'_, PyDict>,
+) -> PyResult<(String, f64)> {
+    let opts = text_options(options)?;
+    let rows: Vec<FileRow> = rows.into_iter().map(file_row).collect();
+    let report = py
+        .detach(|| render_text(&rows, &opts))
+        .map_err(|e| to_py_err(&e))?;
+    Ok((report.text, report.pc_covered))
+}
+
+fn line_numbers(obj: &Bound<'_, PyAny>) -> PyResult<Vec<LineNo>> {
+    obj.try_iter()?
+        .map(|item| item?.extract::<LineNo>())
+        .collect()
+}
+
+/// Arcs as (from, to) pairs, or coverage's grouped (from, [to, ...]) form.
+fn missing_arcs(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(LineNo, LineNo)>> {
+    let mut arcs = Vec::new();
+    for item in obj.try_iter()? {
+        let (from, to): (LineNo, Bound<'_, PyAny>) = item?.extract()?;
+        if let Ok(single) = to.extract::<LineNo>() {
+            arcs.push((from, single));
+        } else {
+            arcs.extend(line_numbers(&to)?.into_iter().map(|dest| (from, dest)));
+        }
+    }
+    Ok(arcs)
+}
+
+/// The Missing column text for a file.
+#[pyfunction]
+#[pyo3(name = "format_lines", signature = (statements, lines, arcs=None))]
+fn py_format_lines(
+    statements: &Bound<'_, PyAny>,
+    lines: &Bound<'_, PyAny>,
+    arcs: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    let statements = line_numbers(statements)?;
+    let lines = line_numbers(lines)?;
+    let arcs = arcs.map(missing_arcs).transpose()?;
+    Ok(format_lines(&statements, &lines, arcs.as_deref()))
+}
+
+/// Whether `total` fails `fail_under` at `precision`.
+#[pyfunction]
+#[pyo3(name = "should_fail_under")]
+fn py_should_fail_under(total: f64, fail_under: f64, precision: i64) -> PyResult<bool> {
+    should_fail_under(total, fail_under, precision).map_err(|e| to_py_err(&e))
+}
+
+/// "total of T is less than fail-under=F".
+#[pyfunction]
+#[pyo3(name = "format_fail_under_msg")]
+fn py_format_fail_under_msg(total: f64, fail_under: f64, precision: i64) -> PyResult<String> {
+    format_fail_under_msg(total, fail_under, precision).map_err(|e| to_py_err(&e))
+}
+
+/// A percentage as reports show it (coverage.results.display_covered).
+#[pyfunction]
+#[pyo3(name = "display_covered")]
+fn py_display_covered(pc: f64, precision: i64) -> PyResult<String> {
+    display_covered_checked(pc, precision).map_err(|e| to_py_err(&e))
 }

@@ -100,6 +100,8 @@ struct TracerCore {
     /// Did any event arrive since the last flush? ("No data was collected"
     /// is only worth saying when something ran.)
     activity: bool,
+    /// Frames that were running at `start()`, whose line events are off.
+    silenced: Vec<Py<PyAny>>,
 }
 
 /// A cell whose contents are only reached with the GIL held.
@@ -147,7 +149,8 @@ impl TracerCore {
         slot
     }
 
-    /// Ask `should_trace(filename, module_name)` once per file name.
+    /// Ask `should_trace(filename, frame)` once per file name; the frame
+    /// lets the Python side read `__name__`/`__spec__` for `source_pkgs`.
     unsafe fn decide(&mut self, py: Python<'_>, code: *mut ffi::PyObject, frame: *mut ffi::PyFrameObject) -> Slot {
         let code = Bound::from_borrowed_ptr(py, code);
         let Ok(filename) = code.getattr("co_filename").and_then(|f| f.extract::<String>()) else {
@@ -156,8 +159,8 @@ impl TracerCore {
         if let Some(slot) = self.decided_names.get(&filename) {
             return *slot;
         }
-        let module_name = module_name_of(py, frame);
-        let slot = match self.should_trace.call1(py, (filename.as_str(), module_name)) {
+        let frame = Bound::from_borrowed_ptr(py, frame.cast::<ffi::PyObject>());
+        let slot = match self.should_trace.call1(py, (filename.as_str(), frame)) {
             Ok(answer) => match answer.extract::<Option<String>>(py) {
                 Ok(Some(canonical)) => Slot::File(self.file_index(canonical)),
                 Ok(None) => Slot::Skip,
@@ -206,16 +209,28 @@ impl TracerCore {
     }
 }
 
-/// `frame.f_globals["__name__"]`, for `source_pkgs` matching.
-unsafe fn module_name_of(py: Python<'_>, frame: *mut ffi::PyFrameObject) -> Option<String> {
-    let globals = ffi::PyFrame_GetGlobals(frame);
-    if globals.is_null() {
-        ffi::PyErr_Clear();
-        return None;
+/// Turn off line events of the calling thread's running frames; return
+/// them so `stop()` can turn them back on.
+fn silence_running_frames(py: Python<'_>) -> Vec<Py<PyAny>> {
+    let mut frames = Vec::new();
+    unsafe {
+        // PyEval_GetFrame is borrowed; PyFrame_GetBack returns new references.
+        let mut frame = ffi::PyEval_GetFrame();
+        if !frame.is_null() {
+            ffi::Py_INCREF(frame.cast());
+        }
+        while !frame.is_null() {
+            let back = ffi::PyFrame_GetBack(frame);
+            let owned: Py<PyAny> = Bound::from_owned_ptr(py, frame.cast()).unbind();
+            let head = frame.cast::<FrameHead>();
+            if (*head).f_trace_lines != 0 {
+                (*head).f_trace_lines = 0;
+                frames.push(owned);
+            }
+            frame = back;
+        }
     }
-    let globals = Bound::from_owned_ptr(py, globals);
-    let globals = globals.cast::<PyDict>().ok()?;
-    globals.get_item("__name__").ok().flatten()?.extract::<String>().ok()
+    frames
 }
 
 /// The C-level trace function. It must never unwind into CPython: a panic
@@ -274,13 +289,19 @@ impl Tracer {
             decided_names: HashMap::new(),
             error: None,
             activity: false,
+            silenced: Vec::new(),
         };
         Tracer { core: GilCell(UnsafeCell::new(Box::new(core))) }
     }
 
     /// Make this the active tracer and trace the calling thread.
-    fn start(&self) {
+    ///
+    /// Frames already running (the caller of `start()` and everything
+    /// above it) are not measured, as in coverage.py: their line events
+    /// are switched off here, and back on at `stop()`.
+    fn start(&self, py: Python<'_>) {
         extra_index();
+        self.core().silenced = silence_running_frames(py);
         set_active(self.core_ptr());
         unsafe { ffi::PyEval_SetTrace(Some(trace_event), ptr::null_mut()) };
     }
@@ -297,6 +318,9 @@ impl Tracer {
     /// to this tracer because it is no longer the active one.
     fn stop(&self) -> PyResult<()> {
         unsafe { ffi::PyEval_SetTrace(None, ptr::null_mut()) };
+        for frame in self.core().silenced.drain(..) {
+            unsafe { (*frame.as_ptr().cast::<FrameHead>()).f_trace_lines = 1 };
+        }
         if active() == self.core_ptr() {
             set_active(ptr::null_mut());
         }

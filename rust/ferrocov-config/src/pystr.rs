@@ -1,0 +1,207 @@
+//! Python's spelling of strings and numbers: `repr()` for messages, and the
+//! `int()`/`float()` parsers configparser applies, so the same texts are
+//! accepted and rejected as under coverage.py.
+
+/// `repr(s)` as Python writes it, for error messages.
+pub fn repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if !is_printable(c) => out.push_str(&escape(c)),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// Python's `str.isprintable()` for one character: not a control, format
+/// or separator character (the plain space excepted).
+fn is_printable(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    let format_char = matches!(c as u32,
+        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E
+        | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB);
+    !(c.is_control() || c.is_whitespace() || format_char)
+}
+
+/// `\xNN`, `\uNNNN` or `\UNNNNNNNN`, as `repr()` escapes.
+fn escape(c: char) -> String {
+    let code = c as u32;
+    if code < 0x100 {
+        format!("\\x{code:02x}")
+    } else if code < 0x10000 {
+        format!("\\u{code:04x}")
+    } else {
+        format!("\\U{code:08x}")
+    }
+}
+
+/// `repr(x)` of a float as Python writes it (`90.0`, `1e+16`, `inf`).
+pub fn float_repr(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let abs = x.abs();
+    if abs != 0.0 && !(1e-4..1e16).contains(&abs) {
+        // Python switches to exponent notation with a signed, 2+ digit exponent.
+        let s = format!("{x:e}");
+        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        let sign = if exp < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exp.abs());
+    }
+    let s = format!("{x:?}");
+    if s.contains('.') || s.contains('e') { s } else { format!("{s}.0") }
+}
+
+/// Python's `str.strip()` whitespace set (ASCII and Unicode spaces).
+pub fn strip(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c))
+}
+
+/// `str.splitlines()`: every line boundary Python knows, not just `\n`.
+pub fn splitlines(text: &str) -> Vec<&str> {
+    let boundary = |c: char| matches!(c, '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    let mut lines: Vec<&str> = Vec::new();
+    let mut start = 0;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if boundary(c) {
+            lines.push(&text[start..i]);
+            let mut end = i + c.len_utf8();
+            // "\r\n" is one boundary.
+            if c == '\r' && iter.peek().is_some_and(|&(_, n)| n == '\n') {
+                iter.next();
+                end += 1;
+            }
+            start = end;
+        }
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
+}
+
+/// Digits with single underscores between them, as Python number literals allow.
+fn remove_digit_underscores(s: &str) -> Option<String> {
+    let bytes: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in bytes.iter().enumerate() {
+        if c == '_' {
+            let before = i > 0 && bytes[i - 1].is_ascii_digit();
+            let after = bytes.get(i + 1).is_some_and(char::is_ascii_digit);
+            if !(before && after) {
+                return None;
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+/// `int(text)`; the error is Python's message.
+pub fn parse_int(text: &str) -> Result<i64, String> {
+    let err = || format!("invalid literal for int() with base 10: {}", repr(text));
+    let body = strip(text);
+    let (negative, digits) = match body.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, body.strip_prefix('+').unwrap_or(body)),
+    };
+    if digits.is_empty() || digits.starts_with('_') || !digits.chars().all(|c| c.is_ascii_digit() || c == '_') {
+        return Err(err());
+    }
+    let clean = remove_digit_underscores(digits).ok_or_else(err)?;
+    let magnitude: i64 = clean.parse().map_err(|_| err())?;
+    Ok(if negative { -magnitude } else { magnitude })
+}
+
+/// `float(text)`; the error is Python's message.
+pub fn parse_float(text: &str) -> Result<f64, String> {
+    let err = || format!("could not convert string to float: {}", repr(text));
+    let body = strip(text);
+    let lower = body.to_ascii_lowercase();
+    let unsigned = lower.trim_start_matches(['+', '-']);
+    if lower.len() - unsigned.len() > 1 {
+        return Err(err());
+    }
+    if matches!(unsigned, "inf" | "infinity" | "nan") {
+        return lower.parse().map_err(|_| err());
+    }
+    let numeric = unsigned.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | '+' | '-' | '_'));
+    if unsigned.is_empty() || !numeric {
+        return Err(err());
+    }
+    let clean = remove_digit_underscores(&lower).ok_or_else(err)?;
+    clean.parse().map_err(|_| err())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repr_picks_quotes_and_escapes() {
+        assert_eq!(repr("abc"), "'abc'");
+        assert_eq!(repr("it's"), "\"it's\"");
+        assert_eq!(repr("a'\"b"), "'a\\'\"b'");
+        assert_eq!(repr("x\n"), "'x\\n'");
+        assert_eq!(repr("\\"), "'\\\\'");
+        assert_eq!(repr("\u{feff}[run]\u{a0}\u{7f}é"), "'\\ufeff[run]\\xa0\\x7fé'");
+    }
+
+    #[test]
+    fn splitlines_like_python() {
+        assert_eq!(splitlines("a\nb\r\nc\rd\u{2028}e\x0bf\n"), vec!["a", "b", "c", "d", "e", "f"]);
+        assert_eq!(splitlines("\n\nx"), vec!["", "", "x"]);
+        assert!(splitlines("").is_empty());
+    }
+
+    #[test]
+    fn ints_like_python() {
+        assert_eq!(parse_int(" 12 "), Ok(12));
+        assert_eq!(parse_int("-1_000"), Ok(-1000));
+        assert_eq!(parse_int("+7"), Ok(7));
+        assert_eq!(parse_int("2.5"), Err("invalid literal for int() with base 10: '2.5'".into()));
+        assert!(parse_int("1__0").is_err());
+        assert!(parse_int("").is_err());
+        assert!(parse_int("_1").is_err());
+    }
+
+    #[test]
+    fn floats_like_python() {
+        assert_eq!(parse_float("90"), Ok(90.0));
+        assert_eq!(parse_float(" 1e2 "), Ok(100.0));
+        assert_eq!(parse_float(".5"), Ok(0.5));
+        assert_eq!(parse_float("1_0.5"), Ok(10.5));
+        assert!(parse_float("-Infinity").unwrap().is_infinite());
+        assert_eq!(parse_float("abc"), Err("could not convert string to float: 'abc'".into()));
+        assert!(parse_float("--1").is_err());
+        assert!(parse_float("1__0").is_err());
+    }
+
+    #[test]
+    fn float_reprs() {
+        assert_eq!(float_repr(90.0), "90.0");
+        assert_eq!(float_repr(12.5), "12.5");
+        assert_eq!(float_repr(1e16), "1e+16");
+        assert_eq!(float_repr(1e-5), "1e-05");
+    }
+}

@@ -1,0 +1,163 @@
+//! Opening SQLite connections to data files the way coverage.py does.
+//!
+//! Read-write files get journaling and syncing turned off (the data is
+//! rewritten wholesale, speed matters more than rollback), and a busy
+//! timeout so that processes sharing a file wait for each other instead of
+//! failing with "database is locked". Files we only read (combine inputs,
+//! which may come from anywhere) are opened `immutable`, so SQLite never
+//! acts on journals lying beside them.
+
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{DataError, Result};
+
+/// How long a writer waits for another process's lock before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Open (creating if needed) a data file for reading and writing.
+pub fn open_read_write(filename: &str) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(filename, flags).map_err(|e| DataError::sqlite(filename, e))?;
+    configure(&conn, filename)?;
+    Ok(conn)
+}
+
+/// Open a data file that must never be written or rolled back.
+pub fn open_read_only(filename: &str) -> Result<Connection> {
+    let uri = format!("{}?mode=ro&immutable=1", file_uri(&abspath(Path::new(filename))));
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(&uri, flags).map_err(|e| DataError::sqlite(filename, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| DataError::sqlite(filename, e))?;
+    Ok(conn)
+}
+
+/// A private in-memory database for `no_disk` data.
+pub fn open_memory(label: &str) -> Result<Connection> {
+    let conn = Connection::open_in_memory().map_err(|e| DataError::sqlite(label, e))?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection, filename: &str) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| DataError::sqlite(filename, e))?;
+    // The first statement is also the one that finds out the file is not a
+    // database at all, so its error is reported.
+    conn.execute_batch("pragma journal_mode=off").map_err(|e| DataError::sqlite(filename, e))?;
+    // Can fail on unusual file systems; being slower is fine then.
+    let _ = conn.execute_batch("pragma synchronous=off");
+    Ok(())
+}
+
+/// Refuse a file whose rollback journal SQLite would replay when opened
+/// read-write: replaying deletes the "super-journal" it names, which could
+/// be any file. A read-only probe reports such a journal instead of acting.
+pub fn check_hot_journal(filename: &str) -> Result<()> {
+    if !Path::new(filename).exists() {
+        return Ok(());
+    }
+    let uri = format!("{}?mode=ro", file_uri(&abspath(Path::new(filename))));
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = Connection::open_with_flags(&uri, flags) else {
+        return Ok(());
+    };
+    let probe = conn.query_row("select count(*) from sqlite_master", [], |row| row.get::<_, i64>(0));
+    match probe {
+        Err(rusqlite::Error::SqliteFailure(code, _))
+            if code.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK =>
+        {
+            Err(DataError::HotJournal { filename: filename.to_owned() })
+        }
+        // Anything else is reported by the real connection.
+        _ => Ok(()),
+    }
+}
+
+/// `os.path.abspath`: absolute and lexically normalised, symlinks untouched.
+pub fn abspath(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// A `file:` URI for an absolute path, percent-encoding what URIs reserve.
+pub fn file_uri(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let mut out = String::from("file://");
+    for byte in text.bytes() {
+        let keep = byte.is_ascii_alphanumeric() || b"/-_.~!$&'()*+,;=:@".contains(&byte);
+        if keep {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The local time as `%Y-%m-%d %H:%M:%S`, for `meta.when`.
+pub fn local_time_stamp() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let seconds = libc::time_t::try_from(now).unwrap_or(0);
+    // SAFETY: `tm` is plain data that localtime_r fills in; both pointers are
+    // valid for the call.
+    let tm = unsafe {
+        let mut tm: libc::tm = std::mem::zeroed();
+        if libc::localtime_r(&seconds, &mut tm).is_null() {
+            return String::new();
+        }
+        tm
+    };
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        tm.tm_year + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abspath_normalises_lexically() {
+        assert_eq!(abspath(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
+        assert!(abspath(Path::new("x")).is_absolute());
+    }
+
+    #[test]
+    fn uri_escapes_reserved_characters() {
+        assert_eq!(file_uri(Path::new("/tmp/a b/[x]?#")), "file:///tmp/a%20b/%5Bx%5D%3F%23");
+    }
+
+    #[test]
+    fn time_stamp_shape() {
+        let stamp = local_time_stamp();
+        assert_eq!(stamp.len(), 19);
+        assert_eq!(&stamp[4..5], "-");
+        assert_eq!(&stamp[13..14], ":");
+    }
+}

@@ -1,0 +1,31 @@
+//! What can go wrong while building a report.
+
+use crate::pytext::{py_float_str, py_repr};
+
+/// Report failures, worded exactly as coverage.py words them.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReportError {
+    /// No file was measured (or all were filtered out): coverage's NoDataError.
+    #[error("No data to report.")]
+    NoData,
+    /// `--sort` named no column of this report: a ConfigError.
+    #[error("Invalid sorting option: {}", py_repr(.0))]
+    InvalidSort(String),
+    /// `--format` is not text, markdown or total: a ConfigError.
+    #[error("Unknown report format choice: {}", py_repr(.0))]
+    UnknownFormat(String),
+    /// `--precision` below zero: a ConfigError.
+    #[error("precision={0} is invalid. Must not be negative.")]
+    NegativePrecision(i64),
+    /// `--fail-under` outside 0..=100: a ConfigError.
+    #[error("fail_under={} is invalid. Must be between 0 and 100.", py_float_str(*.0))]
+    InvalidFailUnder(f64),
+}
+
+impl ReportError {
+    /// True for the errors coverage.py raises as `ConfigError` (the rest is
+    /// `NoDataError`), so bindings can pick the exception class.
+    pub fn is_config_error(&self) -> bool {
+        !matches!(self, ReportError::NoData)
+    }
+}
