@@ -230,3 +230,19 @@ def test_rebase_path():
     assert rebase("/w/dir1") == "/home/project"
     assert rebase("/w/dir10/mod.py") == "/w/dir10/mod.py"
     assert rebase("/usr/lib/x.py") == "/usr/lib/x.py"
+
+
+def test_unusable_parallel_file_is_left_with_a_warning(tmp_path):
+    from coverage.data import CoverageData
+    from coverage.exceptions import CoverageWarning
+
+    base = tmp_path / ".coverage"
+    good = CoverageData(basename=str(base), suffix="host.pid1.Xa")
+    good.add_lines({"/src/mod.py": [7]})
+    good.write()
+    (tmp_path / ".coverage.host.pid2.Xb").write_text("not a database, just text\n" * 40)
+    cov = _EngineWithoutCombine(str(base))
+    with pytest.warns(CoverageWarning, match="Couldn't use data file"):
+        engine.combine_parallel_files(cov)
+    assert sorted(cov.data.lines("/src/mod.py")) == [7]
+    assert (tmp_path / ".coverage.host.pid2.Xb").exists()

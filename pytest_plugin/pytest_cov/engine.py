@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterator
 
 import coverage
 from coverage.data import CoverageData
+from coverage.exceptions import CoverageException, CoverageWarning
 from coverage.sqldata import filename_suffix
 
 from pytest_cov import CentralCovContextWarning, DistCovError
@@ -104,8 +105,13 @@ def combine_parallel_files(cov: Any) -> None:
         if os.path.abspath(path) == own_file:
             continue  # a measuring Coverage may be combining into its own file
         part = CoverageData(basename=path)
-        part.read()
-        data.update(part)
+        try:
+            part.read()
+            data.update(part)
+        except CoverageException as exc:
+            # As combining does: an unusable file is left in place, with a word.
+            warnings.warn(CoverageWarning(f"Couldn't use data file {path!r}: {exc}"), stacklevel=2)
+            continue
         os.remove(path)
 
 
