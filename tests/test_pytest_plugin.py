@@ -431,3 +431,15 @@ def test_pytest_run_from_inside_an_xdist_worker(ferrocov_bin, oracle_bin, projec
     ours, theirs = both(ferrocov_bin, oracle_bin, project, *args, env={"PYTEST_XDIST_WORKER": "gw7"})
     assert "calc/parse/tokens.py" in theirs.coverage_section()
     assert_same(ours, theirs)
+
+
+def test_markdown_reports_match(ferrocov_bin, oracle_bin, project):
+    args = [*SOURCES, "--cov-report=markdown:out/cov.md", "--cov-report=markdown-append:log.md"]
+    (project / "out").mkdir()
+    (project / "log.md").write_text("# earlier runs\n")
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *args)
+    assert "Coverage Markdown information appended to file log.md" in theirs.coverage_section()
+    assert_same(ours, theirs)
+    oracle_dir = project.parent / "oracle"
+    for name in ("out/cov.md", "log.md"):
+        assert (project / name).read_text() == (oracle_dir / name).read_text()
