@@ -246,3 +246,20 @@ def test_unusable_parallel_file_is_left_with_a_warning(tmp_path):
         engine.combine_parallel_files(cov)
     assert sorted(cov.data.lines("/src/mod.py")) == [7]
     assert (tmp_path / ".coverage.host.pid2.Xb").exists()
+
+
+def test_combine_fallback_applies_paths_remapping(tmp_path):
+    """[paths] maps a file measured elsewhere onto the local copy (which must exist)."""
+    from coverage.data import CoverageData
+
+    local = tmp_path / "src"
+    local.mkdir()
+    (local / "mod.py").write_text("a = 1\n")
+    base = tmp_path / ".coverage"
+    part = CoverageData(basename=str(base), suffix="host.pid1.Xa")
+    part.add_lines({"/ci/build/src/mod.py": [1]})
+    part.write()
+    cov = _EngineWithoutCombine(str(base))
+    cov.config.paths = {"source": [str(local), "/ci/build/src"]}
+    engine.combine_parallel_files(cov)
+    assert cov.data.measured_files() == {str(local / "mod.py")}

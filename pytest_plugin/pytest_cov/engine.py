@@ -91,13 +91,15 @@ def combine_parallel_files(cov: Any) -> None:
 
     An engine whose `Coverage.combine` is not built yet (NotImplementedError)
     must not lose the run: every other `<data file>.*` file is read, added to
-    `cov`'s data and removed, as combining does (without [paths] remapping).
+    `cov`'s data with the [paths] remapping applied, and removed, as
+    combining does.
     """
     try:
         cov.combine()
         return
     except NotImplementedError:
         pass
+    map_path = _paths_remapper(cov.config)
     data = cov.get_data()
     own_file = os.path.abspath(data.data_filename())
     pattern = glob.escape(os.path.abspath(cov.config.data_file)) + ".*"
@@ -107,12 +109,24 @@ def combine_parallel_files(cov: Any) -> None:
         part = CoverageData(basename=path)
         try:
             part.read()
-            data.update(part)
+            data.update(part, map_path=map_path)
         except CoverageException as exc:
             # As combining does: an unusable file is left in place, with a word.
             warnings.warn(CoverageWarning(f"Couldn't use data file {path!r}: {exc}"), stacklevel=2)
             continue
         os.remove(path)
+
+
+def _paths_remapper(config: Any) -> Callable[[str], str]:
+    """The [paths] section as a path map: other locations onto each first entry."""
+    from coverage.files import PathAliases
+
+    aliases = PathAliases(relative=bool(getattr(config, "relative_files", False)))
+    for locations in (getattr(config, "paths", None) or {}).values():
+        canonical, *others = locations
+        for pattern in others:
+            aliases.add(pattern, canonical)
+    return aliases.map
 
 
 def rebase_path(src_root: str, dst_root: str) -> Callable[[str], str]:
