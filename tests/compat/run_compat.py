@@ -235,7 +235,7 @@ def run_pytest(workdir: Path, targets: list[str], extra: list[str], collect_only
     # Started from "<string>" (not runpy's `-m`) so that coverage.debug's
     # short_stack sees the boring prelude it knows how to skip; -P keeps the
     # current directory off sys.path, as the `pytest` script does.
-    launcher = "import sys, pytest; sys.exit(pytest.console_main())"
+    launcher = "import sys, pytest; sys.exit(pytest.main())"
     cmd = [sys.executable, "-P", "-c", launcher, f"@{args_file}", *extra]
     if collect_only:
         # In-process collection: an xdist controller collects nothing itself.
