@@ -108,9 +108,15 @@ class ListEntry:
     lineno: int
 
     def covers(self, nodeid: str) -> bool:
-        """Does this entry name `nodeid`, itself or a file/class/function holding it?"""
+        """Does this entry name `nodeid`, itself or a file/class/function holding it?
+
+        An entry ending in `*` names every node id starting with the rest,
+        for parameter ids that differ between Python versions.
+        """
         if nodeid == self.node:
             return True
+        if self.node.endswith("*"):
+            return nodeid.startswith(self.node[:-1])
         return nodeid.startswith(self.node) and nodeid[len(self.node)] in ":["
 
     @property
