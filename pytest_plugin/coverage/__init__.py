@@ -11,6 +11,9 @@ from coverage.data import CoverageData
 from coverage.exceptions import CoverageException
 from coverage.version import __url__, __version__, version_info
 
+# The old lower-case name, still used by some projects and coverage.py's tests.
+coverage = Coverage
+
 __all__ = [
     "Coverage",
     "CoverageData",

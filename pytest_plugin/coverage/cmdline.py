@@ -634,7 +634,6 @@ class CoverageScript:
                 show_help("--save-signal is not supported on Windows.")
                 return ERR
             signal.signal(getattr(signal, f"SIG{options.save_signal}"), self.do_signal_save)
-        _patch_os_exit_if_configured(self.coverage)
 
         self.coverage.start()
         code_ran = True
@@ -816,31 +815,6 @@ _REPORTERS: dict[str, Callable[[Coverage, optparse.Values, dict[str, Any]], floa
     "report": _text_report,
     "xml": _xml_report,
 }
-
-
-def _patch_os_exit_if_configured(cov: Coverage) -> None:
-    """With `[run] patch = _exit`, make os._exit save the data before exiting.
-
-    coverage.py applies this patch when measurement starts; it is off by
-    default, so a program ending in os._exit loses its data unless asked.
-    """
-    try:
-        patches = cov.get_option("run:patch") or []
-    except CoverageException:
-        return
-    if "_exit" not in patches or getattr(os._exit, "_saves_coverage", False):
-        return
-    real_exit = os._exit
-
-    def exit_after_saving(status: int) -> NoReturn:
-        try:
-            cov.save()
-        except Exception:  # noqa: BLE001 - exiting must not be stopped by a failed save
-            pass
-        real_exit(status)
-
-    exit_after_saving._saves_coverage = True  # type: ignore[attr-defined]
-    os._exit = exit_after_saving
 
 
 # -- debug topics -------------------------------------------------------------

@@ -17,7 +17,7 @@ import signal
 import sys
 import threading
 import warnings
-from types import FrameType, ModuleType
+from types import FrameType
 from typing import IO, Any, Callable, ClassVar, Iterable, Iterator
 
 from coverage import env
@@ -26,6 +26,7 @@ from coverage.config import CoverageConfig, read_coverage_config
 from coverage.exceptions import ConfigError, CoverageException, CoverageWarning
 from coverage.files import abs_file, relative_filename, set_relative_directory
 from coverage.inorout import InOrOut
+from coverage.patch import apply_patches
 from coverage.misc import bool_or_none, ensure_dir_for_file, join_regex
 from coverage.sqldata import CoverageData
 from coverage.version import __url__, __version__
@@ -243,6 +244,7 @@ class Coverage:
             self._inorout.warn_already_imported_files()
         if self._auto_load:
             self.load()
+        apply_patches(self, self.config.patch or [])
         self._collector.start()
         self._started = True
         self._instances.append(self)

@@ -108,9 +108,15 @@ class ListEntry:
     lineno: int
 
     def covers(self, nodeid: str) -> bool:
-        """Does this entry name `nodeid`, itself or a file/class/function holding it?"""
+        """Does this entry name `nodeid`, itself or a file/class/function holding it?
+
+        An entry ending in `*` names every node id starting with the rest,
+        for parameter ids that differ between Python versions.
+        """
         if nodeid == self.node:
             return True
+        if self.node.endswith("*"):
+            return nodeid.startswith(self.node[:-1])
         return nodeid.startswith(self.node) and nodeid[len(self.node)] in ":["
 
     @property
@@ -235,7 +241,7 @@ def run_pytest(workdir: Path, targets: list[str], extra: list[str], collect_only
     # Started from "<string>" (not runpy's `-m`) so that coverage.debug's
     # short_stack sees the boring prelude it knows how to skip; -P keeps the
     # current directory off sys.path, as the `pytest` script does.
-    launcher = "import sys, pytest; sys.exit(pytest.console_main())"
+    launcher = "import sys, pytest; sys.exit(pytest.main())"
     cmd = [sys.executable, "-P", "-c", launcher, f"@{args_file}", *extra]
     if collect_only:
         # In-process collection: an xdist controller collects nothing itself.

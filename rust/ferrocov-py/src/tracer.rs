@@ -200,7 +200,7 @@ impl TracerCore {
         match self.slot_for(py, frame) {
             Slot::File(index) => {
                 let line = ffi::PyFrame_GetLineNumber(frame);
-                if line > 0 {
+                if line >= 0 {
                     self.files[index as usize].lines.insert(line as u32);
                 }
             }
