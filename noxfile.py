@@ -16,7 +16,7 @@ import nox
 
 ROOT = Path(__file__).resolve().parent
 PYTHONS = ["3.11", "3.12", "3.13"]
-nox.options.sessions = ["rust", "tests"]
+nox.options.sessions = ["rust", "tests", "compat"]
 nox.options.reuse_existing_virtualenvs = True
 
 

@@ -9,7 +9,7 @@ def fib(n):
 
 def main():
     total = 0
-    for n in range(20, 27):
+    for n in range(22, 29):
         total += fib(n)
     print(total)
 
