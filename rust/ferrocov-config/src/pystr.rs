@@ -3,72 +3,10 @@
 //! accepted and rejected as under coverage.py.
 
 /// `repr(s)` as Python writes it, for error messages.
-pub fn repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if !is_printable(c) => out.push_str(&escape(c)),
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
-
-/// Python's `str.isprintable()` for one character: not a control, format
-/// or separator character (the plain space excepted).
-fn is_printable(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    let format_char = matches!(c as u32,
-        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E
-        | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB);
-    !(c.is_control() || c.is_whitespace() || format_char)
-}
-
-/// `\xNN`, `\uNNNN` or `\UNNNNNNNN`, as `repr()` escapes.
-fn escape(c: char) -> String {
-    let code = c as u32;
-    if code < 0x100 {
-        format!("\\x{code:02x}")
-    } else if code < 0x10000 {
-        format!("\\u{code:04x}")
-    } else {
-        format!("\\U{code:08x}")
-    }
-}
+pub use ferrocov_pytext::py_repr as repr;
 
 /// `repr(x)` of a float as Python writes it (`90.0`, `1e+16`, `inf`).
-pub fn float_repr(x: f64) -> String {
-    if x.is_nan() {
-        return "nan".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    let abs = x.abs();
-    if abs != 0.0 && !(1e-4..1e16).contains(&abs) {
-        // Python switches to exponent notation with a signed, 2+ digit exponent.
-        let s = format!("{x:e}");
-        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let exp: i32 = exp.parse().unwrap_or(0);
-        let sign = if exp < 0 { '-' } else { '+' };
-        return format!("{mantissa}e{sign}{:02}", exp.abs());
-    }
-    let s = format!("{x:?}");
-    if s.contains('.') || s.contains('e') { s } else { format!("{s}.0") }
-}
+pub use ferrocov_pytext::py_float_str as float_repr;
 
 /// Python's `str.strip()` whitespace set (ASCII and Unicode spaces).
 pub fn strip(s: &str) -> &str {

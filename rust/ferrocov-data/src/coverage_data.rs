@@ -328,7 +328,22 @@ impl CoverageData {
 
     /// Read the schema version, flags and file ids; give a new file our schema.
     fn read_db(&mut self, conn: &Connection) -> Result<()> {
-        let version = conn.query_row("select version from coverage_schema", [], |row| row.get::<_, rusqlite::types::Value>(0));
+        let mut version = self.schema_version(conn);
+        if let Err(err) = &version {
+            let missing_table = err.to_string().contains("no such table: coverage_schema");
+            // Only an empty database is ours to set up: a database with
+            // tables of its own is someone else's file, never altered.
+            // Another process may be creating the same file right now, so
+            // the check and the set-up happen under one write lock, and the
+            // version is read again when that process won the race.
+            if missing_table && !self.options.read_only {
+                version = if self.init_if_empty(conn)? {
+                    Ok(rusqlite::types::Value::Integer(SCHEMA_VERSION))
+                } else {
+                    self.schema_version(conn)
+                };
+            }
+        }
         match version {
             Ok(value) => {
                 if !matches!(value, rusqlite::types::Value::Integer(SCHEMA_VERSION)) {
@@ -343,15 +358,8 @@ impl CoverageData {
                 return Err(DataError::NotCoverageData { filename: self.filename.clone(), detail: String::new() });
             }
             Err(err) => {
-                let missing_table = err.to_string().contains("no such table: coverage_schema");
-                // Only an empty database is ours to set up: a database with
-                // tables of its own is someone else's file, never altered.
-                if missing_table && !self.options.read_only && self.is_empty_database(conn)? {
-                    self.init_db(conn)?;
-                } else {
-                    let detail = DataError::sqlite(&self.filename, err).to_string();
-                    return Err(DataError::NotCoverageData { filename: self.filename.clone(), detail });
-                }
+                let detail = DataError::sqlite(&self.filename, err).to_string();
+                return Err(DataError::NotCoverageData { filename: self.filename.clone(), detail });
             }
         }
         let has_arcs: Option<String> = conn
@@ -371,6 +379,23 @@ impl CoverageData {
             self.file_map.insert(path, id);
         }
         Ok(())
+    }
+
+    fn schema_version(&self, conn: &Connection) -> rusqlite::Result<rusqlite::types::Value> {
+        conn.query_row("select version from coverage_schema", [], |row| row.get(0))
+    }
+
+    /// Set up our schema if the database is still empty, under a write
+    /// lock; say whether we did.
+    fn init_if_empty(&mut self, conn: &Connection) -> Result<bool> {
+        self.in_transaction(conn, |this, conn| {
+            if this.is_empty_database(conn)? {
+                this.init_db(conn)?;
+                Ok(true)
+            } else {
+                Ok(false)
+            }
+        })
     }
 
     fn is_empty_database(&self, conn: &Connection) -> Result<bool> {

@@ -4,28 +4,7 @@
 //! `str(sys.argv)` in the data file, so both have to read exactly as Python
 //! would print them.
 
-/// `repr(s)` for a Python `str`.
-pub fn py_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for ch in s.chars() {
-        match ch {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
+pub use ferrocov_pytext::py_repr;
 
 /// `str(list_of_str)`, as coverage.py records `sys.argv`.
 pub fn py_list_repr(items: &[String]) -> String {

@@ -1,8 +1,11 @@
-//! CPython's string semantics that the report's exact output depends on.
+//! CPython's string semantics that ferrocov's exact output depends on.
 //!
-//! coverage.py builds the report with `str` methods (`isprintable`,
-//! `rstrip`, `repr`, `re`'s `\d`) and Python's float formatting; Rust's
-//! nearest equivalents differ at the edges, so the report uses these.
+//! coverage.py builds its messages and reports with `str` methods
+//! (`isprintable`, `rstrip`, `repr`, `re`'s `\d`) and Python's float
+//! formatting; Rust's nearest equivalents differ at the edges, so every
+//! crate that must read exactly like Python uses these.
+
+mod unicode_tables;
 
 use crate::unicode_tables::{DIGIT_ZEROS, UNPRINTABLE};
 
