@@ -19,14 +19,15 @@ import sys
 import textwrap
 import traceback
 import types
-from decimal import Decimal
 from typing import Any, Callable, Iterable, NoReturn
 
 from coverage import env
 from coverage.control import DEFAULT_DATAFILE, Coverage
-from coverage.exceptions import ConfigError, CoverageException, NoSource, _ExceptionDuringRun
+from coverage.exceptions import CoverageException, NoSource, _ExceptionDuringRun
 from coverage.execfile import PyRunner
 from coverage.version import __url__, __version__
+# The fail-under arithmetic (precision, rounding, message) lives in the engine.
+from ferrocov._engine import format_fail_under_msg, should_fail_under
 
 # Exit statuses, as coverage.py's.
 OK, ERR, FAIL_UNDER = 0, 1, 2
@@ -477,45 +478,6 @@ def unglob_args(args: list[str]) -> list[str]:
     for arg in args:
         expanded.extend(glob.glob(arg) if ("*" in arg or "?" in arg) else [arg])
     return expanded
-
-
-def _fail_under_precision(fail_under: float, precision: int) -> int:
-    """Decimal places to compare at: the report's, or more if the threshold has them."""
-    if fail_under == int(fail_under):
-        return precision
-    exponent = Decimal(str(fail_under)).as_tuple().exponent
-    return max(precision, -int(exponent))
-
-
-def _display_total(total: float, precision: int) -> str:
-    """A percentage that shows 100 only when it is 100 (and 0 only when 0)."""
-    step = 1.0 / 10**precision
-    if 0 < total < step:
-        total = step
-    elif 100.0 - step < total < 100:
-        total = 100.0 - step
-    else:
-        total = round(total, precision)
-    return f"{total:.{precision}f}"
-
-
-def should_fail_under(total: float, fail_under: float, precision: int) -> bool:
-    """Whether `total` is below the `fail_under` threshold, as coverage judges it."""
-    if not 0 <= fail_under <= 100.0:
-        raise ConfigError(f"fail_under={fail_under} is invalid. Must be between 0 and 100.")
-    if fail_under == 100.0 and total != 100.0:
-        return True
-    return round(total, _fail_under_precision(fail_under, precision)) < fail_under
-
-
-def format_fail_under_msg(total: float, fail_under: float, precision: int) -> str:
-    """The failure message, showing the numbers at the precision they were compared at."""
-    precision = _fail_under_precision(fail_under, precision)
-    if fail_under == 100.0 and total != 100.0:
-        shown_total = _display_total(total, precision)
-    else:
-        shown_total = f"{round(total, precision):.{precision}f}"
-    return f"total of {shown_total} is less than fail-under={fail_under:.{precision}f}"
 
 
 class CoverageScript:

@@ -12,12 +12,12 @@ import argparse
 import os
 import re
 import warnings
-from decimal import Decimal
 from io import StringIO
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from ferrocov._engine import display_covered, should_fail_under
 from pytest_cov import CovDisabledWarning, CovReportWarning, PytestCovWarning
 
 if TYPE_CHECKING:
@@ -173,38 +173,6 @@ def is_distributed(options: argparse.Namespace) -> bool:
         or getattr(options, "distload", False)
         or getattr(options, "dist", "no") != "no"
     )
-
-
-# -- the numbers behind --cov-fail-under ------------------------------------
-
-
-def display_covered(total: float, precision: int) -> str:
-    """A percentage as coverage shows it: never "0" or "100" unless exactly so."""
-    smallest = 1.0 / 10**precision
-    if 0 < total < smallest:
-        total = smallest
-    elif 100.0 - smallest < total < 100:
-        total = 100.0 - smallest
-    else:
-        total = round(total, precision)
-    return f"{total:.{precision}f}"
-
-
-def should_fail_under(total: float, fail_under: float, precision: int) -> bool:
-    """Whether `total` misses `fail_under`, compared at the precision shown."""
-    if not 0 <= fail_under <= 100.0:
-        from coverage.exceptions import ConfigError
-
-        raise ConfigError(f"fail_under={fail_under} is invalid. Must be between 0 and 100.")
-    if fail_under == 100.0:
-        # 99.999% displays as 100 at low precision, yet is not 100.
-        return total != 100.0
-    digits = precision
-    if fail_under != int(fail_under):
-        # A threshold like 85.55 is compared with as many digits as it has.
-        exponent = Decimal(str(fail_under)).as_tuple().exponent
-        digits = max(precision, -int(exponent))
-    return round(total, digits) < fail_under
 
 
 # -- hooks -------------------------------------------------------------------
