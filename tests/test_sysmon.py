@@ -14,10 +14,12 @@ import pytest
 
 from ferrocov._engine import SysmonTracer, Tracer
 
-needs_sysmon = pytest.mark.skipif(not hasattr(sys, "monitoring"), reason="sys.monitoring is 3.12+")
-pytestmark = needs_sysmon
+HAS_SYSMON = hasattr(sys, "monitoring")
+needs_sysmon = pytest.mark.skipif(not HAS_SYSMON, reason="sys.monitoring is 3.12+")
 
-BOTH = pytest.mark.parametrize("tracer_class", [Tracer, SysmonTracer], ids=["ctrace", "sysmon"])
+BOTH = pytest.mark.parametrize(
+    "tracer_class", [Tracer, pytest.param(SysmonTracer, marks=needs_sysmon)], ids=["ctrace", "sysmon"]
+)
 
 
 def make_module(tmp_path: Path, name: str, body: str):
@@ -73,6 +75,7 @@ def test_threads_started_after_start_are_measured(tmp_path: Path, tracer_class) 
     assert tracer.lines() == {wanted: [3, 5]}
 
 
+@needs_sysmon
 def test_sysmon_measures_threads_without_any_hook(tmp_path: Path) -> None:
     wanted, ns = make_module(tmp_path, "hookless", BODY)
     tracer = SysmonTracer(only(wanted))
@@ -169,6 +172,7 @@ def test_is_active_follows_start_and_stop(tracer_class) -> None:
     assert not tracer.is_active()
 
 
+@needs_sysmon
 def test_lines_fire_again_after_clear_while_running(tmp_path: Path) -> None:
     wanted, ns = make_module(tmp_path, "restart", BODY)
     tracer = SysmonTracer(only(wanted))
@@ -184,6 +188,7 @@ def test_lines_fire_again_after_clear_while_running(tmp_path: Path) -> None:
         tracer.stop()
 
 
+@needs_sysmon
 def test_lines_fire_again_after_stop_clear_start(tmp_path: Path) -> None:
     wanted, ns = make_module(tmp_path, "restart2", BODY)
     tracer = SysmonTracer(only(wanted))
@@ -197,6 +202,7 @@ def test_lines_fire_again_after_stop_clear_start(tmp_path: Path) -> None:
     assert tracer.lines() == {wanted: [3, 5]}
 
 
+@needs_sysmon
 def test_a_second_tracer_gets_lines_the_first_disabled(tmp_path: Path) -> None:
     wanted, ns = make_module(tmp_path, "handover", BODY)
     first = SysmonTracer(only(wanted))
@@ -210,6 +216,7 @@ def test_a_second_tracer_gets_lines_the_first_disabled(tmp_path: Path) -> None:
     assert first.lines() == second.lines() == {wanted: [3, 4]}
 
 
+@needs_sysmon
 def test_stop_frees_the_tool_id() -> None:
     tool = sys.monitoring.COVERAGE_ID
     tracer = SysmonTracer(lambda filename, frame: None)
@@ -220,6 +227,7 @@ def test_stop_frees_the_tool_id() -> None:
     tracer.stop()  # a second stop is harmless
 
 
+@needs_sysmon
 def test_tool_id_in_use_is_a_clear_error() -> None:
     from coverage.exceptions import CoverageException
 
@@ -234,6 +242,7 @@ def test_tool_id_in_use_is_a_clear_error() -> None:
         sys.monitoring.free_tool_id(tool)
 
 
+@needs_sysmon
 def test_dropping_a_started_tracer_frees_the_tool_id() -> None:
     tracer = SysmonTracer(lambda filename, frame: None)
     tracer.start()
@@ -278,8 +287,8 @@ def test_named_core_matches_coverage(tmp_path: Path, oracle_python: str, core: s
         assert ours == theirs
 
 
-def test_sysmon_is_the_default_core(tmp_path: Path) -> None:
-    assert core_of(sys.executable, tmp_path, None) == "SysMonitor"
+def test_sysmon_is_the_default_core_where_it_exists(tmp_path: Path) -> None:
+    assert core_of(sys.executable, tmp_path, None) == ("SysMonitor" if HAS_SYSMON else "CTracer")
 
 
 def test_unusable_sysmon_warns_like_coverage(tmp_path: Path, oracle_python: str) -> None:
@@ -303,3 +312,75 @@ def test_unknown_core_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(subprocess.CalledProcessError) as raised:
         core_of(sys.executable, tmp_path, "bogus")
     assert "Unknown core value: 'bogus'" in raised.value.stderr
+
+
+# -- measured lines, compared with coverage.py's own sysmon core ------------
+
+PROGRAM = {
+    "empty.py": "",
+    "docstring.py": '"""Only a docstring."""\n',
+    "shapes.py": """\
+import threading
+
+def gen(n):
+    for i in range(n):
+        yield i
+    return None
+
+class Box:
+    size = 3
+
+    @property
+    def double(self):
+        return self.size * 2
+
+def worker(out):
+    out.append(sum(gen(4)))
+
+def never():
+    return "unused"
+
+out = []
+threads = [threading.Thread(target=worker, args=(out,)) for _ in range(2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+value = (
+    Box().double
+    + len(out)
+)
+try:
+    raise ValueError("x")
+except ValueError:
+    pass
+""",
+    "main.py": "import empty\nimport docstring\nimport shapes\n",
+}
+
+LINES_SCRIPT = """\
+import json, coverage
+data = coverage.CoverageData()
+data.read()
+print(json.dumps({f.rsplit("/", 1)[-1]: sorted(data.lines(f)) for f in data.measured_files()}, sort_keys=True))
+"""
+
+
+def measured_lines(python: str, tmp_path: Path, core: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    env["COVERAGE_CORE"] = core
+    (tmp_path / ".coverage").unlink(missing_ok=True)
+    subprocess.run([python, "-m", "coverage", "run", "main.py"], cwd=tmp_path, env=env, check=True, capture_output=True)
+    (tmp_path / "lines.py").write_text(LINES_SCRIPT)
+    done = subprocess.run([python, "lines.py"], cwd=tmp_path, env=env, check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+@needs_sysmon
+def test_lines_match_coverage_sysmon_core(tmp_path: Path, oracle_python) -> None:
+    for name, text in PROGRAM.items():
+        (tmp_path / name).write_text(text)
+    ours = measured_lines(sys.executable, tmp_path, "sysmon")
+    theirs = measured_lines(str(oracle_python), tmp_path, "sysmon")
+    assert '"empty.py": [0]' in theirs
+    assert ours == theirs
