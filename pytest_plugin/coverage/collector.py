@@ -1,8 +1,9 @@
 """Glue between a `Coverage` and the native tracer.
 
-The tracer itself (and the per-code-object measure/skip decision cache)
-lives in Rust; this module only installs it on the threads Python starts
-and hands the collected lines to the data layer.
+The tracers themselves (and the per-code-object measure/skip decisions)
+live in Rust; this module picks the core, installs it on the threads
+Python starts when the core needs that, and hands the collected lines to
+the data layer.
 """
 
 from __future__ import annotations
@@ -12,10 +13,55 @@ import threading
 from types import FrameType
 from typing import Any, Callable, ClassVar
 
+from coverage.exceptions import ConfigError
 from ferrocov import _engine
 
 # should_trace(filename, frame) -> the file name to record under, or None.
 ShouldTrace = Callable[[str, FrameType], "str | None"]
+Warn = Callable[..., None]
+
+# The cores we have: name in config -> (tracer class, name shown by `debug sys`).
+CORES: dict[str, tuple[Any, str]] = {
+    "ctrace": (_engine.Tracer, "CTracer"),
+    "sysmon": (_engine.SysmonTracer, "SysMonitor"),
+}
+# coverage.py's pure-Python core; our C-level trace function does its job.
+CORE_ALIASES = {"pytrace": "ctrace"}
+LIGHT_THREADS = ("greenlet", "eventlet", "gevent")
+
+
+def reason_no_sysmon(config: Any) -> str:
+    """Why sys.monitoring can't measure with these settings ("" if it can)."""
+    if getattr(sys, "monitoring", None) is None:
+        return "sys.monitoring isn't available in this version"
+    if config.branch:
+        # Branch coverage needs 3.14's BRANCH_LEFT/RIGHT and isn't wired yet.
+        return "sys.monitoring can't measure branches in this version"
+    if config.dynamic_context and config.dynamic_context != "none":
+        return "it doesn't yet support dynamic contexts"
+    for light in LIGHT_THREADS:
+        if light in (config.concurrency or ()):
+            return f"it doesn't support concurrency={light}"
+    return ""
+
+
+def choose_core(config: Any, warn: Warn | None) -> str:
+    """The core to measure with, by coverage.py's rules, except that
+    sys.monitoring is the default wherever it can measure (3.12+)."""
+    unusable = reason_no_sysmon(config) if config is not None else ""
+    name = None
+    if config is not None:
+        name = "ctrace" if config.timid else config.core
+    if name == "sysmon" and unusable:
+        if warn is not None:
+            warn(f"Can't use core=sysmon: {unusable}, using default core", slug="no-sysmon")
+        name = None
+    if name is None:
+        name = "sysmon" if getattr(sys, "monitoring", None) is not None and not unusable else "ctrace"
+    name = CORE_ALIASES.get(name, name)
+    if name not in CORES:
+        raise ConfigError(f"Unknown core value: {name!r}")
+    return name
 
 
 class Collector:
@@ -27,13 +73,32 @@ class Collector:
 
     _stack: ClassVar[list[Collector]] = []
 
-    def __init__(self, should_trace: ShouldTrace, file_mapper: Callable[[str], str]) -> None:
-        self._tracer = _engine.Tracer(should_trace)
+    def __init__(
+        self,
+        should_trace: ShouldTrace,
+        file_mapper: Callable[[str], str],
+        *,
+        config: Any = None,
+        warn: Warn | None = None,
+    ) -> None:
+        # `Coverage` hands us its bound `_should_trace`: its owner has the
+        # settings and the warning channel when they aren't passed.
+        owner = getattr(should_trace, "__self__", None)
+        config = config if config is not None else getattr(owner, "config", None)
+        warn = warn if warn is not None else getattr(owner, "_warn", None)
+        self._core = choose_core(config, warn)
+        tracer_class, self._tracer_name = CORES[self._core]
+        self._tracer = tracer_class(should_trace)
         self._file_mapper = file_mapper
 
     def tracer_name(self) -> str:
         """The name of the measurement core, as `coverage debug sys` shows it."""
-        return "CTracer"
+        return self._tracer_name
+
+    @property
+    def systrace(self) -> bool:
+        """Does the core trace with sys.settrace (so threads need a hook)?"""
+        return self._core == "ctrace"
 
     def start(self) -> None:
         if self._stack:
@@ -49,12 +114,15 @@ class Collector:
             self._stack[-1]._resume()
 
     def _resume(self) -> None:
-        # Threads started from now on install the tracer on their first event.
-        threading.settrace(self._install_in_new_thread)
+        if self.systrace:
+            # Threads started from now on install the tracer on their first
+            # event; sys.monitoring reaches every thread by itself.
+            threading.settrace(self._install_in_new_thread)
         self._tracer.start()
 
     def _pause(self) -> None:
-        threading.settrace(None)  # type: ignore[arg-type]
+        if self.systrace:
+            threading.settrace(None)  # type: ignore[arg-type]
         self._tracer.stop()
 
     def _install_in_new_thread(self, frame: FrameType, event: str, arg: Any) -> None:

@@ -10,6 +10,7 @@ mod data;
 mod files;
 mod lineset;
 mod report;
+mod sysmon;
 mod tracer;
 
 #[pymodule]
@@ -20,6 +21,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     data::register(m)?;
     files::register(m)?;
     report::register(m)?;
+    sysmon::register(m)?;
     tracer::register(m)?;
     Ok(())
 }

@@ -1,0 +1,386 @@
+"""The sys.monitoring core, `ferrocov._engine.SysmonTracer`, side by side
+with the `ctrace` core where they must behave the same."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from ferrocov._engine import SysmonTracer, Tracer
+
+HAS_SYSMON = hasattr(sys, "monitoring")
+needs_sysmon = pytest.mark.skipif(not HAS_SYSMON, reason="sys.monitoring is 3.12+")
+
+BOTH = pytest.mark.parametrize(
+    "tracer_class", [Tracer, pytest.param(SysmonTracer, marks=needs_sysmon)], ids=["ctrace", "sysmon"]
+)
+
+
+def make_module(tmp_path: Path, name: str, body: str):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(body))
+    namespace: dict = {"__name__": name}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    return str(path), namespace
+
+
+BODY = """
+def f(x):
+    if x:
+        return 1
+    return 2
+"""
+
+
+def only(wanted: str):
+    return lambda filename, frame: filename if filename == wanted else None
+
+
+@BOTH
+def test_records_only_what_should_trace_accepts(tmp_path: Path, tracer_class) -> None:
+    wanted, ns = make_module(tmp_path, "wanted", BODY)
+    _, other = make_module(tmp_path, "other", BODY)
+    tracer = tracer_class(only(wanted))
+    tracer.start()
+    ns["f"](1)
+    other["f"](0)
+    tracer.stop()
+    assert tracer.lines() == {wanted: [3, 4]}
+
+
+@BOTH
+def test_threads_started_after_start_are_measured(tmp_path: Path, tracer_class) -> None:
+    wanted, ns = make_module(tmp_path, "threaded", BODY)
+    tracer = tracer_class(only(wanted))
+
+    def hook(frame, event, arg):
+        sys.settrace(None)
+        tracer.install_thread()
+
+    tracer.start()
+    threading.settrace(hook)
+    try:
+        thread = threading.Thread(target=ns["f"], args=(0,))
+        thread.start()
+        thread.join()
+    finally:
+        threading.settrace(None)  # type: ignore[arg-type]
+        tracer.stop()
+    assert tracer.lines() == {wanted: [3, 5]}
+
+
+@needs_sysmon
+def test_sysmon_measures_threads_without_any_hook(tmp_path: Path) -> None:
+    wanted, ns = make_module(tmp_path, "hookless", BODY)
+    tracer = SysmonTracer(only(wanted))
+    tracer.start()
+    try:
+        thread = threading.Thread(target=ns["f"], args=(1,))
+        thread.start()
+        thread.join()
+    finally:
+        tracer.stop()
+    assert tracer.lines() == {wanted: [3, 4]}
+
+
+@BOTH
+def test_should_trace_errors_surface_at_stop_and_measurement_goes_on(tmp_path: Path, tracer_class) -> None:
+    wanted, ns = make_module(tmp_path, "raising", BODY)
+
+    def should_trace(filename, frame):
+        if filename == wanted:
+            raise ValueError("boom")
+        return None
+
+    tracer = tracer_class(should_trace)
+    tracer.start()
+    assert ns["f"](1) == 1
+    with pytest.raises(ValueError, match="boom"):
+        tracer.stop()
+    assert tracer.lines() == {}
+
+
+@BOTH
+def test_activity_and_clear(tmp_path: Path, tracer_class) -> None:
+    wanted, ns = make_module(tmp_path, "activity", BODY)
+    tracer = tracer_class(lambda filename, frame: filename)
+    assert not tracer.take_activity()
+    tracer.start()
+    ns["f"](0)
+    tracer.stop()
+    assert tracer.take_activity()
+    assert not tracer.take_activity()
+    assert tracer.lines()[wanted] == [3, 5]
+    tracer.clear()
+    # The file stays known (its decision is cached); its lines are gone.
+    assert tracer.lines() == {wanted: []}
+
+
+@BOTH
+def test_frames_running_at_start_are_not_measured(tmp_path: Path, tracer_class) -> None:
+    wanted, ns = make_module(
+        tmp_path,
+        "running",
+        """
+        def outer(tracer, inner):
+            tracer.start()
+            a = inner(0)
+            return a
+
+        def inner(x):
+            return x + 1
+        """,
+    )
+    tracer = tracer_class(only(wanted))
+    try:
+        ns["outer"](tracer, ns["inner"])
+    finally:
+        tracer.stop()
+    assert tracer.lines() == {wanted: [8]}
+
+
+@BOTH
+def test_should_trace_gets_the_starting_frame(tmp_path: Path, tracer_class) -> None:
+    wanted, ns = make_module(tmp_path, "framed", BODY)
+    frames = []
+
+    def should_trace(filename, frame):
+        frames.append((filename, frame.f_code.co_filename, frame.f_code.co_name))
+        return filename if filename == wanted else None
+
+    tracer = tracer_class(should_trace)
+    tracer.start()
+    ns["f"](1)
+    tracer.stop()
+    assert (wanted, wanted, "f") in frames
+    assert all(filename == code_file for filename, code_file, _ in frames)
+
+
+@BOTH
+def test_is_active_follows_start_and_stop(tracer_class) -> None:
+    tracer = tracer_class(lambda filename, frame: None)
+    assert not tracer.is_active()
+    tracer.start()
+    assert tracer.is_active()
+    tracer.stop()
+    assert not tracer.is_active()
+
+
+@needs_sysmon
+def test_lines_fire_again_after_clear_while_running(tmp_path: Path) -> None:
+    wanted, ns = make_module(tmp_path, "restart", BODY)
+    tracer = SysmonTracer(only(wanted))
+    tracer.start()
+    try:
+        ns["f"](1)
+        assert tracer.lines() == {wanted: [3, 4]}
+        tracer.clear()
+        # The lines answered DISABLE the first time; clear() restarts them.
+        ns["f"](1)
+        assert tracer.lines() == {wanted: [3, 4]}
+    finally:
+        tracer.stop()
+
+
+@needs_sysmon
+def test_lines_fire_again_after_stop_clear_start(tmp_path: Path) -> None:
+    wanted, ns = make_module(tmp_path, "restart2", BODY)
+    tracer = SysmonTracer(only(wanted))
+    tracer.start()
+    ns["f"](0)
+    tracer.stop()
+    tracer.clear()
+    tracer.start()
+    ns["f"](0)
+    tracer.stop()
+    assert tracer.lines() == {wanted: [3, 5]}
+
+
+@needs_sysmon
+def test_a_second_tracer_gets_lines_the_first_disabled(tmp_path: Path) -> None:
+    wanted, ns = make_module(tmp_path, "handover", BODY)
+    first = SysmonTracer(only(wanted))
+    first.start()
+    ns["f"](1)
+    first.stop()
+    second = SysmonTracer(only(wanted))
+    second.start()
+    ns["f"](1)
+    second.stop()
+    assert first.lines() == second.lines() == {wanted: [3, 4]}
+
+
+@needs_sysmon
+def test_stop_frees_the_tool_id() -> None:
+    tool = sys.monitoring.COVERAGE_ID
+    tracer = SysmonTracer(lambda filename, frame: None)
+    tracer.start()
+    assert sys.monitoring.get_tool(tool) == "coverage.py"
+    tracer.stop()
+    assert sys.monitoring.get_tool(tool) is None
+    tracer.stop()  # a second stop is harmless
+
+
+@needs_sysmon
+def test_tool_id_in_use_is_a_clear_error() -> None:
+    from coverage.exceptions import CoverageException
+
+    tool = sys.monitoring.COVERAGE_ID
+    sys.monitoring.use_tool_id(tool, "someone else")
+    try:
+        tracer = SysmonTracer(lambda filename, frame: None)
+        with pytest.raises(CoverageException, match="already in use by 'someone else'"):
+            tracer.start()
+        assert not tracer.is_active()
+    finally:
+        sys.monitoring.free_tool_id(tool)
+
+
+@needs_sysmon
+def test_dropping_a_started_tracer_frees_the_tool_id() -> None:
+    tracer = SysmonTracer(lambda filename, frame: None)
+    tracer.start()
+    del tracer
+    assert sys.monitoring.get_tool(sys.monitoring.COVERAGE_ID) is None
+
+
+# -- core selection, compared with coverage.py -----------------------------
+
+CORE_SCRIPT = """\
+import coverage
+cov = coverage.Coverage({kwargs})
+cov.start()
+cov.stop()
+print(dict(cov.sys_info())["core"])
+"""
+
+
+def core_of(python: str, tmp_path: Path, core: str | None, kwargs: str = "") -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    if core is not None:
+        env["COVERAGE_CORE"] = core
+    script = tmp_path / "core.py"
+    script.write_text(CORE_SCRIPT.format(kwargs=kwargs))
+    done = subprocess.run(
+        [python, "-W", "ignore", str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    "core, kwargs",
+    [("ctrace", ""), ("sysmon", ""), ("sysmon", "branch=True"), ("pytrace", "timid=True")],
+)
+def test_named_core_matches_coverage(tmp_path: Path, oracle_python: str, core: str, kwargs: str) -> None:
+    ours = core_of(sys.executable, tmp_path, core, kwargs)
+    theirs = core_of(str(oracle_python), tmp_path, core, kwargs)
+    if theirs == "PyTracer":
+        # We have no pure-Python core; the C-level one does its job.
+        assert ours == "CTracer"
+    else:
+        assert ours == theirs
+
+
+def test_sysmon_is_the_default_core_where_it_exists(tmp_path: Path) -> None:
+    assert core_of(sys.executable, tmp_path, None) == ("SysMonitor" if HAS_SYSMON else "CTracer")
+
+
+def test_unusable_sysmon_warns_like_coverage(tmp_path: Path, oracle_python: str) -> None:
+    script = tmp_path / "prog.py"
+    script.write_text("x = 1\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    env["COVERAGE_CORE"] = "sysmon"
+    outputs = []
+    for python in (sys.executable, str(oracle_python)):
+        done = subprocess.run(
+            [python, "-m", "coverage", "run", "--branch", str(script)],
+            cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+        )
+        # The warning's source location differs; its text must not.
+        outputs.append([line.split("CoverageWarning:")[1] for line in done.stderr.splitlines() if "CoverageWarning:" in line])
+    assert "Can't use core=sysmon" in outputs[1][0]
+    assert outputs[0] == outputs[1]
+
+
+def test_unknown_core_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(subprocess.CalledProcessError) as raised:
+        core_of(sys.executable, tmp_path, "bogus")
+    assert "Unknown core value: 'bogus'" in raised.value.stderr
+
+
+# -- measured lines, compared with coverage.py's own sysmon core ------------
+
+PROGRAM = {
+    "empty.py": "",
+    "docstring.py": '"""Only a docstring."""\n',
+    "shapes.py": """\
+import threading
+
+def gen(n):
+    for i in range(n):
+        yield i
+    return None
+
+class Box:
+    size = 3
+
+    @property
+    def double(self):
+        return self.size * 2
+
+def worker(out):
+    out.append(sum(gen(4)))
+
+def never():
+    return "unused"
+
+out = []
+threads = [threading.Thread(target=worker, args=(out,)) for _ in range(2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+value = (
+    Box().double
+    + len(out)
+)
+try:
+    raise ValueError("x")
+except ValueError:
+    pass
+""",
+    "main.py": "import empty\nimport docstring\nimport shapes\n",
+}
+
+LINES_SCRIPT = """\
+import json, coverage
+data = coverage.CoverageData()
+data.read()
+print(json.dumps({f.rsplit("/", 1)[-1]: sorted(data.lines(f)) for f in data.measured_files()}, sort_keys=True))
+"""
+
+
+def measured_lines(python: str, tmp_path: Path, core: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    env["COVERAGE_CORE"] = core
+    (tmp_path / ".coverage").unlink(missing_ok=True)
+    subprocess.run([python, "-m", "coverage", "run", "main.py"], cwd=tmp_path, env=env, check=True, capture_output=True)
+    (tmp_path / "lines.py").write_text(LINES_SCRIPT)
+    done = subprocess.run([python, "lines.py"], cwd=tmp_path, env=env, check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+@needs_sysmon
+def test_lines_match_coverage_sysmon_core(tmp_path: Path, oracle_python) -> None:
+    for name, text in PROGRAM.items():
+        (tmp_path / name).write_text(text)
+    ours = measured_lines(sys.executable, tmp_path, "sysmon")
+    theirs = measured_lines(str(oracle_python), tmp_path, "sysmon")
+    assert '"empty.py": [0]' in theirs
+    assert ours == theirs
