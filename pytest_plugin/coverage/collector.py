@@ -78,14 +78,9 @@ class Collector:
         should_trace: ShouldTrace,
         file_mapper: Callable[[str], str],
         *,
-        config: Any = None,
-        warn: Warn | None = None,
+        config: Any,
+        warn: Warn,
     ) -> None:
-        # `Coverage` hands us its bound `_should_trace`: its owner has the
-        # settings and the warning channel when they aren't passed.
-        owner = getattr(should_trace, "__self__", None)
-        config = config if config is not None else getattr(owner, "config", None)
-        warn = warn if warn is not None else getattr(owner, "_warn", None)
         self._core = choose_core(config, warn)
         tracer_class, self._tracer_name = CORES[self._core]
         self._tracer = tracer_class(should_trace)

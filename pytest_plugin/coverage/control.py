@@ -222,7 +222,9 @@ class Coverage:
             debug=None,
             include_namespace_packages=self.config.include_namespace_packages,
         )
-        self._collector = Collector(self._should_trace, self._file_mapper)
+        self._collector = Collector(
+            self._should_trace, self._file_mapper, config=self.config, warn=self._warn
+        )
         self._init_data(self._run_suffix())
         if not self._atexit_registered:
             atexit.register(self._atexit)
