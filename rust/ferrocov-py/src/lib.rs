@@ -9,6 +9,7 @@ mod config;
 mod data;
 mod files;
 mod lineset;
+mod recorder;
 mod report;
 mod sysmon;
 mod tracer;

@@ -22,9 +22,9 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict};
-use pyo3::{import_exception, intern};
+use pyo3::import_exception;
 
-use crate::lineset::LineSet;
+use crate::recorder::{GilCell, Recorder};
 
 import_exception!(coverage.exceptions, CoverageException);
 
@@ -136,18 +136,6 @@ impl Monitoring {
     }
 }
 
-/// What PY_START decided for a code object.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Decision {
-    Skip,
-    File(u32),
-}
-
-/// A file being measured: its canonical name and the lines seen.
-struct MeasuredFile {
-    path: String,
-    lines: LineSet,
-}
 
 /// A code object we switched LINE on for. Holding the object keeps its
 /// address (our map key) from being reused by another code object.
@@ -158,27 +146,12 @@ struct MeasuredCode {
 
 /// Everything one `SysmonTracer` collects.
 struct SysmonCore {
-    should_trace: Py<PyAny>,
-    files: Vec<MeasuredFile>,
-    index_by_path: HashMap<String, u32>,
-    /// Decisions by `co_filename`: many code objects share one file.
-    decided_names: HashMap<String, Decision>,
+    recorder: Recorder,
     /// Measured code objects by address: the LINE callback's lookup.
     measured_codes: HashMap<usize, MeasuredCode>,
-    /// The first error raised by `should_trace`, reported by `stop()`.
-    error: Option<PyErr>,
-    /// Did any event arrive since the last flush?
-    activity: bool,
     /// Set while we hold the tool id.
     monitoring: Option<Monitoring>,
 }
-
-/// A cell whose contents are only reached with the GIL held.
-struct GilCell<T>(UnsafeCell<T>);
-
-// SAFETY: every access happens with the GIL held (see module docs).
-unsafe impl<T> Sync for GilCell<T> {}
-unsafe impl<T> Send for GilCell<T> {}
 
 /// The tracer receiving events now, or null when none is active.
 static ACTIVE: GilCell<*mut SysmonCore> = GilCell(UnsafeCell::new(ptr::null_mut()));
@@ -192,55 +165,14 @@ fn set_active(core: *mut SysmonCore) {
 }
 
 impl SysmonCore {
-    /// Ask `should_trace(filename, frame)` once per file name. The frame
-    /// is the one starting (the top frame while PY_START is delivered).
-    fn decide(&mut self, py: Python<'_>, code: &Bound<'_, PyAny>) -> Decision {
-        let Ok(filename) = code.getattr(intern!(py, "co_filename")).and_then(|f| f.extract::<String>()) else {
-            return Decision::Skip;
-        };
-        if let Some(decision) = self.decided_names.get(&filename) {
-            return *decision;
-        }
-        let frame = current_frame(py);
-        let decision = match self.should_trace.call1(py, (filename.as_str(), frame)) {
-            Ok(answer) => match answer.extract::<Option<String>>(py) {
-                Ok(Some(canonical)) => Decision::File(self.file_index(canonical)),
-                Ok(None) => Decision::Skip,
-                Err(err) => self.remember_error(err),
-            },
-            Err(err) => self.remember_error(err),
-        };
-        self.decided_names.insert(filename, decision);
-        decision
-    }
-
-    fn remember_error(&mut self, err: PyErr) -> Decision {
-        if self.error.is_none() {
-            self.error = Some(err);
-        }
-        Decision::Skip
-    }
-
-    fn file_index(&mut self, path: String) -> u32 {
-        if let Some(index) = self.index_by_path.get(&path) {
-            return *index;
-        }
-        let index = self.files.len() as u32;
-        self.files.push(MeasuredFile { path: path.clone(), lines: LineSet::default() });
-        self.index_by_path.insert(path, index);
-        index
-    }
-
     fn on_py_start(&mut self, py: Python<'_>, code: &Bound<'_, PyAny>) {
-        self.activity = true;
+        self.recorder.activity = true;
         let key = code.as_ptr() as usize;
         let file = match self.measured_codes.get(&key) {
             // Seen before a restart_events(): LINE is already on locally.
             Some(measured) => Some(measured.file),
-            None => match self.decide(py, code) {
-                Decision::File(file) => Some(file),
-                Decision::Skip => None,
-            },
+            // The frame being started is the top frame during PY_START.
+            None => self.recorder.decide(py, code, || current_frame(py)),
         };
         let Some(file) = file else { return };
         let Some(monitoring) = &self.monitoring else { return };
@@ -249,7 +181,7 @@ impl SysmonCore {
                 self.measured_codes.entry(key).or_insert_with(|| MeasuredCode { code: code.clone().unbind(), file });
             }
             Err(err) => {
-                self.remember_error(err);
+                self.recorder.remember_error(err);
             }
         }
     }
@@ -257,7 +189,7 @@ impl SysmonCore {
     fn on_line(&mut self, code: &Bound<'_, PyAny>, line: i64) {
         if let Some(measured) = self.measured_codes.get(&(code.as_ptr() as usize)) {
             if let Ok(line) = u32::try_from(line) {
-                self.files[measured.file as usize].lines.insert(line);
+                self.recorder.record(measured.file, line);
             }
         }
     }
@@ -362,13 +294,8 @@ impl SysmonTracer {
     #[new]
     fn new(should_trace: Py<PyAny>) -> Self {
         let core = SysmonCore {
-            should_trace,
-            files: Vec::new(),
-            index_by_path: HashMap::new(),
-            decided_names: HashMap::new(),
+            recorder: Recorder::new(should_trace),
             measured_codes: HashMap::new(),
-            error: None,
-            activity: false,
             monitoring: None,
         };
         SysmonTracer { core: GilCell(UnsafeCell::new(Box::new(core))) }
@@ -396,10 +323,7 @@ impl SysmonTracer {
             set_active(ptr::null_mut());
         }
         self.core().release(py)?;
-        match self.core().error.take() {
-            Some(err) => Err(err),
-            None => Ok(()),
-        }
+        self.core().recorder.take_error()
     }
 
     /// Is this tracer the one receiving events?
@@ -409,24 +333,18 @@ impl SysmonTracer {
 
     /// Lines seen so far: `{canonical_filename: [line, ...]}`.
     fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let out = PyDict::new(py);
-        for file in &self.core().files {
-            out.set_item(&file.path, file.lines.to_vec())?;
-        }
-        Ok(out)
+        self.core().recorder.lines(py)
     }
 
     /// Was any event seen since the last call? Resets the flag.
     fn take_activity(&self) -> bool {
-        std::mem::take(&mut self.core().activity)
+        self.core().recorder.take_activity()
     }
 
     /// Forget collected lines (the decisions stay valid), and make the
     /// lines we DISABLEd report again so they can be recorded anew.
     fn clear(&self, py: Python<'_>) -> PyResult<()> {
-        for file in &mut self.core().files {
-            file.lines.clear();
-        }
+        self.core().recorder.clear_lines();
         if self.core().monitoring.is_some() {
             restart_events(py)?;
         }

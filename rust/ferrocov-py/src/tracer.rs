@@ -11,7 +11,6 @@
 //!   Python method calls), which is what makes the unsynchronised global
 //!   below sound on the GIL builds of CPython 3.11-3.13 we support.
 use std::cell::UnsafeCell;
-use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
@@ -22,7 +21,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::lineset::LineSet;
+use crate::recorder::{GilCell, Recorder};
 
 /// The first fields of CPython's `PyFrameObject`, identical in 3.11, 3.12
 /// and 3.13 (Include/internal/pycore_frame.h). We only write
@@ -81,35 +80,13 @@ fn extra_index() -> ffi::Py_ssize_t {
     *EXTRA_INDEX.get_or_init(|| unsafe { ffi::PyUnstable_Eval_RequestCodeExtraIndex(free_slot) })
 }
 
-/// A file being measured: its canonical name and the lines seen.
-struct MeasuredFile {
-    path: String,
-    lines: LineSet,
-}
-
 /// Everything one `Tracer` collects.
 struct TracerCore {
     generation: u32,
-    should_trace: Py<PyAny>,
-    files: Vec<MeasuredFile>,
-    index_by_path: HashMap<String, u32>,
-    /// Decisions by `co_filename`: many code objects share one file.
-    decided_names: HashMap<String, Slot>,
-    /// The first error raised by `should_trace`, reported by `stop()`.
-    error: Option<PyErr>,
-    /// Did any event arrive since the last flush? ("No data was collected"
-    /// is only worth saying when something ran.)
-    activity: bool,
+    recorder: Recorder,
     /// Frames that were running at `start()`, whose line events are off.
     silenced: Vec<Py<PyAny>>,
 }
-
-/// A cell whose contents are only reached with the GIL held.
-struct GilCell<T>(UnsafeCell<T>);
-
-// SAFETY: every access happens with the GIL held (see module docs).
-unsafe impl<T> Sync for GilCell<T> {}
-unsafe impl<T> Send for GilCell<T> {}
 
 /// The tracer receiving events now, or null when none is active.
 static ACTIVE: GilCell<*mut TracerCore> = GilCell(UnsafeCell::new(ptr::null_mut()));
@@ -149,44 +126,14 @@ impl TracerCore {
         slot
     }
 
-    /// Ask `should_trace(filename, frame)` once per file name; the frame
-    /// lets the Python side read `__name__`/`__spec__` for `source_pkgs`.
+    /// Ask the recorder, passing the frame for `source_pkgs` matching.
     unsafe fn decide(&mut self, py: Python<'_>, code: *mut ffi::PyObject, frame: *mut ffi::PyFrameObject) -> Slot {
         let code = Bound::from_borrowed_ptr(py, code);
-        let Ok(filename) = code.getattr("co_filename").and_then(|f| f.extract::<String>()) else {
-            return Slot::Skip;
-        };
-        if let Some(slot) = self.decided_names.get(&filename) {
-            return *slot;
+        let frame = || Bound::from_borrowed_ptr(py, frame.cast::<ffi::PyObject>()).unbind();
+        match self.recorder.decide(py, &code, frame) {
+            Some(index) => Slot::File(index),
+            None => Slot::Skip,
         }
-        let frame = Bound::from_borrowed_ptr(py, frame.cast::<ffi::PyObject>());
-        let slot = match self.should_trace.call1(py, (filename.as_str(), frame)) {
-            Ok(answer) => match answer.extract::<Option<String>>(py) {
-                Ok(Some(canonical)) => Slot::File(self.file_index(canonical)),
-                Ok(None) => Slot::Skip,
-                Err(err) => self.remember_error(err),
-            },
-            Err(err) => self.remember_error(err),
-        };
-        self.decided_names.insert(filename, slot);
-        slot
-    }
-
-    fn remember_error(&mut self, err: PyErr) -> Slot {
-        if self.error.is_none() {
-            self.error = Some(err);
-        }
-        Slot::Skip
-    }
-
-    fn file_index(&mut self, path: String) -> u32 {
-        if let Some(index) = self.index_by_path.get(&path) {
-            return *index;
-        }
-        let index = self.files.len() as u32;
-        self.files.push(MeasuredFile { path: path.clone(), lines: LineSet::default() });
-        self.index_by_path.insert(path, index);
-        index
     }
 
     unsafe fn on_call(&mut self, py: Python<'_>, frame: *mut ffi::PyFrameObject) {
@@ -201,7 +148,7 @@ impl TracerCore {
             Slot::File(index) => {
                 let line = ffi::PyFrame_GetLineNumber(frame);
                 if line >= 0 {
-                    self.files[index as usize].lines.insert(line as u32);
+                    self.recorder.record(index, line as u32);
                 }
             }
             Slot::Skip => (*frame.cast::<FrameHead>()).f_trace_lines = 0,
@@ -248,7 +195,7 @@ unsafe extern "C" fn trace_event(
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let py = Python::assume_attached();
         let core = &mut *core;
-        core.activity = true;
+        core.recorder.activity = true;
         match what {
             ffi::PyTrace_CALL => core.on_call(py, frame),
             ffi::PyTrace_LINE => core.on_line(py, frame),
@@ -283,12 +230,7 @@ impl Tracer {
     fn new(should_trace: Py<PyAny>) -> Self {
         let core = TracerCore {
             generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
-            should_trace,
-            files: Vec::new(),
-            index_by_path: HashMap::new(),
-            decided_names: HashMap::new(),
-            error: None,
-            activity: false,
+            recorder: Recorder::new(should_trace),
             silenced: Vec::new(),
         };
         Tracer { core: GilCell(UnsafeCell::new(Box::new(core))) }
@@ -324,10 +266,7 @@ impl Tracer {
         if active() == self.core_ptr() {
             set_active(ptr::null_mut());
         }
-        match self.core().error.take() {
-            Some(err) => Err(err),
-            None => Ok(()),
-        }
+        self.core().recorder.take_error()
     }
 
     /// Is this tracer the one receiving events?
@@ -337,23 +276,17 @@ impl Tracer {
 
     /// Lines seen so far: `{canonical_filename: [line, ...]}`.
     fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let out = PyDict::new(py);
-        for file in &self.core().files {
-            out.set_item(&file.path, file.lines.to_vec())?;
-        }
-        Ok(out)
+        self.core().recorder.lines(py)
     }
 
     /// Was any event seen since the last call? Resets the flag.
     fn take_activity(&self) -> bool {
-        std::mem::take(&mut self.core().activity)
+        self.core().recorder.take_activity()
     }
 
     /// Forget collected lines (the decisions stay valid).
     fn clear(&self) {
-        for file in &mut self.core().files {
-            file.lines.clear();
-        }
+        self.core().recorder.clear_lines();
     }
 }
 
