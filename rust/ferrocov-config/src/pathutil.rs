@@ -35,47 +35,14 @@ fn passwd_entries() -> impl Iterator<Item = Vec<String>> {
     rows.into_iter()
 }
 
-/// `os.path.abspath`: joined to the current directory, then normalized
-/// lexically (symlinks are not resolved).
-pub fn abspath(path: &str) -> String {
-    if path.starts_with('/') {
-        return normpath(path);
-    }
-    let cwd = std::env::current_dir().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
-    normpath(&format!("{cwd}/{path}"))
-}
-
-/// `os.path.normpath` for POSIX paths.
-pub fn normpath(path: &str) -> String {
-    if path.is_empty() {
-        return ".".into();
-    }
-    // POSIX keeps exactly two leading slashes; three or more become one.
-    let leading = if path.starts_with("//") && !path.starts_with("///") {
-        "//"
-    } else if path.starts_with('/') {
-        "/"
-    } else {
-        ""
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for comp in path.split('/') {
-        match comp {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|p| *p != "..") => {
-                parts.pop();
-            }
-            ".." if !leading.is_empty() => {}
-            other => parts.push(other),
-        }
-    }
-    let joined = format!("{leading}{}", parts.join("/"));
-    if joined.is_empty() { ".".into() } else { joined }
-}
+/// `os.path.abspath` is path naming, which ferrocov-files owns; config
+/// resolves its file names the same way.
+pub use ferrocov_files::path::abspath;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ferrocov_files::path::normpath;
 
     fn env(name: &str) -> Option<String> {
         (name == "HOME").then(|| "/home/me/".to_string())
