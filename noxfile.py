@@ -48,7 +48,8 @@ _expose_pyenv_pythons()
 # One cargo target dir for every session and interpreter: the pure-Rust
 # crates and dependencies compile once; only the PyO3 crate is rebuilt
 # per Python version.
-BUILD_ENV = {"CARGO_TARGET_DIR": str(ROOT / "target")}
+# An exported CARGO_TARGET_DIR wins, so several work trees can share one.
+BUILD_ENV = {"CARGO_TARGET_DIR": os.environ.get("CARGO_TARGET_DIR") or str(ROOT / "target")}
 
 
 def install_ferrocov(session: nox.Session, profile: str = "dev") -> None:
