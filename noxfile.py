@@ -69,7 +69,7 @@ def tests(session: nox.Session) -> None:
     """The pytest suite, through the installed wheel, with the oracle beside it."""
     session.install("pytest", "pytest-xdist")
     install_ferrocov(session)
-    session.run("pytest", "tests", *(session.posargs or ["-n", "2"]))
+    session.run("pytest", *(session.posargs or ["tests", "-n", "2"]))
 
 
 @nox.session(python=["3.11", "3.12"])

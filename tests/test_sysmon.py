@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ferrocov._engine import SysmonTracer, Tracer
+from test_cli_support import SideBySide, clean_env
 
 HAS_SYSMON = hasattr(sys, "monitoring")
 needs_sysmon = pytest.mark.skipif(not HAS_SYSMON, reason="sys.monitoring is 3.12+")
@@ -218,36 +219,113 @@ def test_a_second_tracer_gets_lines_the_first_disabled(tmp_path: Path) -> None:
 
 @needs_sysmon
 def test_stop_frees_the_tool_id() -> None:
-    tool = sys.monitoring.COVERAGE_ID
     tracer = SysmonTracer(lambda filename, frame: None)
     tracer.start()
+    tool = tracer.tool_id
     assert sys.monitoring.get_tool(tool) == "coverage.py"
     tracer.stop()
     assert sys.monitoring.get_tool(tool) is None
+    assert tracer.tool_id is None
     tracer.stop()  # a second stop is harmless
 
 
 @needs_sysmon
-def test_tool_id_in_use_is_a_clear_error() -> None:
+def test_coverage_id_stays_free_for_the_program() -> None:
+    """A measured program may claim COVERAGE_ID itself (it could under
+    coverage.py's default core): ours takes an id nobody names."""
+    tracer = SysmonTracer(lambda filename, frame: None)
+    tracer.start()
+    try:
+        assert tracer.tool_id not in (sys.monitoring.COVERAGE_ID, sys.monitoring.DEBUGGER_ID)
+        sys.monitoring.use_tool_id(sys.monitoring.COVERAGE_ID, "the program")
+        sys.monitoring.free_tool_id(sys.monitoring.COVERAGE_ID)
+    finally:
+        tracer.stop()
+
+
+TOOL_IDS = (3, 4)
+
+
+@needs_sysmon
+def test_all_tool_ids_in_use_is_a_clear_error() -> None:
     from coverage.exceptions import CoverageException
 
-    tool = sys.monitoring.COVERAGE_ID
-    sys.monitoring.use_tool_id(tool, "someone else")
+    tools = (*TOOL_IDS, sys.monitoring.COVERAGE_ID)
+    for tool in tools:
+        sys.monitoring.use_tool_id(tool, "someone else")
     try:
         tracer = SysmonTracer(lambda filename, frame: None)
-        with pytest.raises(CoverageException, match="already in use by 'someone else'"):
+        with pytest.raises(CoverageException, match="already in use .*1 by 'someone else'"):
             tracer.start()
         assert not tracer.is_active()
     finally:
-        sys.monitoring.free_tool_id(tool)
+        for tool in tools:
+            sys.monitoring.free_tool_id(tool)
 
 
 @needs_sysmon
 def test_dropping_a_started_tracer_frees_the_tool_id() -> None:
     tracer = SysmonTracer(lambda filename, frame: None)
     tracer.start()
+    tool = tracer.tool_id
     del tracer
-    assert sys.monitoring.get_tool(sys.monitoring.COVERAGE_ID) is None
+    assert sys.monitoring.get_tool(tool) is None
+
+
+CLAIMING_PROGRAM = """\
+import sys
+def work(n):
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+sys.monitoring.use_tool_id(sys.monitoring.COVERAGE_ID, "my tool")
+print(work(10))
+sys.monitoring.free_tool_id(sys.monitoring.COVERAGE_ID)
+"""
+
+BUSY_IDS_PROGRAM = """\
+import sys
+import coverage
+for tool in (3, 4, sys.monitoring.COVERAGE_ID):
+    sys.monitoring.use_tool_id(tool, "busy")
+import work
+cov = coverage.Coverage(source=["."])
+cov.start()
+print(work.work(10))
+cov.stop()
+cov.save()
+"""
+
+
+@needs_sysmon
+def test_program_claiming_coverage_id_is_measured(tmp_path: Path, ferrocov_bin: Path, oracle_bin: Path) -> None:
+    project = SideBySide(tmp_path, ferrocov_bin, oracle_bin, {"prog.py": CLAIMING_PROGRAM})
+    ours, oracle = project.run("run", "prog.py")
+    assert (ours.returncode, ours.stdout, ours.stderr) == (oracle.returncode, oracle.stdout, oracle.stderr)
+    assert ours.stdout == "45\n"
+    ours_report, oracle_report = project.run("report", "-m")
+    assert ours_report.stdout == oracle_report.stdout
+
+
+@needs_sysmon
+def test_no_free_tool_id_falls_back_to_ctrace(tmp_path: Path, ferrocov_bin: Path, oracle_bin: Path) -> None:
+    """Every id we could use is taken before measuring starts: ferrocov
+    warns (no-sysmon) and measures with ctrace, as completely as coverage.py."""
+    work = CLAIMING_PROGRAM.split("sys.monitoring.use_tool_id")[0]
+    files = {"prog.py": BUSY_IDS_PROGRAM, "work.py": work}
+    project = SideBySide(tmp_path, ferrocov_bin, oracle_bin, files)
+    for bin_dir, root in ((ferrocov_bin, project.dirs["ours"]), (oracle_bin, project.dirs["oracle"])):
+        proc = subprocess.run(
+            [str(bin_dir / "python"), "prog.py"], cwd=root, env=clean_env(), capture_output=True, text=True
+        )
+        assert (proc.returncode, proc.stdout) == (0, "45\n"), proc.stderr
+        if bin_dir == ferrocov_bin:
+            assert "tool ids are already in use" in proc.stderr
+            assert "using core ctrace (no-sysmon)" in proc.stderr
+    ours_report, oracle_report = project.run("report", "-m")
+    assert ours_report.stdout == oracle_report.stdout
+    assert "work.py" in ours_report.stdout
 
 
 # -- core selection, compared with coverage.py -----------------------------

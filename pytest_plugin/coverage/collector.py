@@ -13,7 +13,7 @@ import threading
 from types import FrameType
 from typing import Any, Callable, ClassVar
 
-from coverage.exceptions import ConfigError
+from coverage.exceptions import ConfigError, CoverageException
 from ferrocov import _engine
 
 # should_trace(filename, frame) -> the file name to record under, or None.
@@ -84,6 +84,9 @@ class Collector:
         self._core = choose_core(config, warn)
         tracer_class, self._tracer_name = CORES[self._core]
         self._tracer = tracer_class(should_trace)
+        self._should_trace = should_trace
+        self._warn = warn
+        self._started = False
         self._file_mapper = file_mapper
 
     def tracer_name(self) -> str:
@@ -113,7 +116,23 @@ class Collector:
             # Threads started from now on install the tracer on their first
             # event; sys.monitoring reaches every thread by itself.
             threading.settrace(self._install_in_new_thread)
-        self._tracer.start()
+        self._start_tracer()
+
+    def _start_tracer(self) -> None:
+        """Start the core; if sys.monitoring has no free tool id when we
+        first start, measure with ctrace instead, saying so."""
+        try:
+            self._tracer.start()
+        except CoverageException as exc:
+            if self._core != "sysmon" or self._started:
+                raise
+            self._warn(f"{exc}, using core ctrace", slug="no-sysmon")
+            self._core = "ctrace"
+            tracer_class, self._tracer_name = CORES["ctrace"]
+            self._tracer = tracer_class(self._should_trace)
+            threading.settrace(self._install_in_new_thread)
+            self._tracer.start()
+        self._started = True
 
     def _pause(self) -> None:
         if self.systrace:

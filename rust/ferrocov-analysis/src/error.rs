@@ -7,8 +7,37 @@ pub enum AnalysisError {
     #[error("{}", no_source_message(filename, reason.as_deref()))]
     NoSource { filename: String, reason: Option<String> },
     /// The file is not valid Python for the target version.
-    #[error("Couldn't parse '{filename}' as Python source: '{message}' at line {line}")]
-    NotPython { filename: String, message: String, line: u32 },
+    /// `line` is None where CPython's SyntaxError has no line number.
+    #[error("Couldn't parse '{filename}' as Python source: '{message}' at line {}", shown_line(*line))]
+    NotPython { filename: String, message: String, line: Option<u32> },
+    /// CPython's `ast.parse()` refuses the source with an exception other
+    /// than SyntaxError (too deep a tree); coverage.py
+    /// lets that exception through, so we name it.
+    #[error("{message}")]
+    CompilerRefused { filename: String, exception: CompilerException, message: String },
+}
+
+/// The non-SyntaxError exceptions CPython's `ast.parse()` raises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompilerException {
+    /// The parser's stack ran out.
+    MemoryError,
+    /// The compiler recursed too deep.
+    RecursionError,
+}
+
+impl From<crate::nesting::TooDeep> for CompilerException {
+    fn from(kind: crate::nesting::TooDeep) -> Self {
+        match kind {
+            crate::nesting::TooDeep::ParserStack => CompilerException::MemoryError,
+            crate::nesting::TooDeep::Recursion { .. } => CompilerException::RecursionError,
+        }
+    }
+}
+
+/// Python's `str()` of an optional line number.
+fn shown_line(line: Option<u32>) -> String {
+    line.map_or_else(|| "None".to_string(), |line| line.to_string())
 }
 
 /// coverage says "No source for code: 'f'." when the file is missing, and

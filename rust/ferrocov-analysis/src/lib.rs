@@ -13,6 +13,7 @@ mod const_table;
 mod exclusion;
 mod first_constant;
 mod line_index;
+mod nesting;
 mod source;
 mod structure;
 mod syntax_checks;
@@ -23,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use error::AnalysisError;
+pub use error::{AnalysisError, CompilerException};
 pub use exclusion::join_regex;
 pub use source::read_python_source;
 

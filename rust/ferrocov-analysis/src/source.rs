@@ -35,12 +35,12 @@ pub fn decode_source(raw: &[u8], filename: &str) -> Result<String, AnalysisError
     let (encoding, body) = detect_encoding(&bytes).map_err(|message| AnalysisError::NotPython {
         filename: filename.to_string(),
         message,
-        line: 0,
+        line: Some(0),
     })?;
     let mut text = decode(encoding, body).ok_or_else(|| AnalysisError::NotPython {
         filename: filename.to_string(),
         message: format!("unknown encoding: {encoding}"),
-        line: 0,
+        line: Some(0),
     })?;
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');

@@ -5,29 +5,59 @@
 use std::collections::BTreeSet;
 
 use ruff_python_ast::{ExceptHandler, Expr, ModModule, Pattern, Stmt};
+use ruff_python_parser::Parsed;
 use ruff_text_size::Ranged;
 
 use crate::compiled_lines::LineTableEmulator;
 use crate::exclusion::{excluded_suites, multiline_map, ExcludeRegex};
 use crate::line_index::LineIndex;
-use crate::syntax_checks::parse_checked;
+use crate::syntax_checks::{parse_checked, ParseFailure};
 use crate::tokens::line_tokens;
 use crate::{AnalysisError, AnalysisOptions, SourceAnalysis};
 
 pub fn analyze(text: &str, filename: &str, opts: &AnalysisOptions) -> Result<SourceAnalysis, AnalysisError> {
+    check_null_bytes(text, filename)?;
     let index = LineIndex::new(text);
-    let not_python = |message: String, line: u32| AnalysisError::NotPython {
-        filename: filename.to_string(),
-        message,
-        line,
-    };
-    let parsed = parse_checked(text, opts.version, &index).map_err(|p| not_python(p.message, p.line))?;
-    let tokens = line_tokens(parsed.tokens(), text, &index);
+    let parsed = parse_checked(text, opts.version, &index).map_err(|failure| match failure {
+        ParseFailure::Syntax(p) => not_python(filename, p.message, p.line),
+        ParseFailure::TooDeep(kind) => AnalysisError::CompilerRefused {
+            filename: filename.to_string(),
+            exception: kind.into(),
+            message: kind.message(opts.version).to_string(),
+        },
+    })?;
+    // Every walk below recurses as deep as the tree does.
+    parsed.depth().on_stack(|| analyze_parsed(parsed.get(), text, filename, &index, opts))
+}
+
+fn not_python(filename: &str, message: String, line: u32) -> AnalysisError {
+    AnalysisError::NotPython { filename: filename.to_string(), message, line: Some(line) }
+}
+
+/// CPython refuses source with a NUL byte before parsing, with a
+/// SyntaxError that has no line number (3.11.7, 3.12, 3.13).
+fn check_null_bytes(text: &str, filename: &str) -> Result<(), AnalysisError> {
+    if !text.contains('\0') {
+        return Ok(());
+    }
+    let message = "source code string cannot contain null bytes".to_string();
+    Err(AnalysisError::NotPython { filename: filename.to_string(), message, line: None })
+}
+
+fn analyze_parsed(
+    parsed: &Parsed<ModModule>,
+    text: &str,
+    filename: &str,
+    index: &LineIndex,
+    opts: &AnalysisOptions,
+) -> Result<SourceAnalysis, AnalysisError> {
+    let tokens = line_tokens(parsed.tokens(), text, index);
     let multiline = multiline_map(&tokens);
 
     let matched = match opts.exclude.as_deref().filter(|e| !e.is_empty()) {
         Some(pattern) => {
-            let regex = ExcludeRegex::new(pattern).map_err(|e| not_python(format!("bad exclusion regex: {e}"), 0))?;
+            let regex = ExcludeRegex::new(pattern)
+                .map_err(|e| not_python(filename, format!("bad exclusion regex: {e}"), 0))?;
             regex.lines_matching(text, &multiline)
         }
         None => BTreeSet::new(),
@@ -39,10 +69,10 @@ pub fn analyze(text: &str, filename: &str, opts: &AnalysisOptions) -> Result<Sou
     let raw = if empty {
         BTreeSet::new()
     } else {
-        LineTableEmulator::new(&index, opts.version).module_lines(&parsed.syntax().body)
+        LineTableEmulator::new(index, opts.version).module_lines(&parsed.syntax().body)
     };
 
-    let mut rules = AstRules { index: &index, raw: &raw, excluded: &mut excluded, docstrings: BTreeSet::new() };
+    let mut rules = AstRules { index, raw: &raw, excluded: &mut excluded, docstrings: BTreeSet::new() };
     rules.module(parsed.syntax());
     let docstrings = rules.docstrings;
 

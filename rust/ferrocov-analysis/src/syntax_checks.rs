@@ -1,11 +1,13 @@
 //! Parsing, and the compile-time errors CPython raises that a parser alone
 //! does not: misplaced or unknown `from __future__` imports.
 
-use ruff_python_ast::{ModModule, PySourceType, Stmt};
+use ruff_python_ast::token::{TokenKind, Tokens};
+use ruff_python_ast::{Mod, ModModule, PySourceType, Stmt};
 use ruff_python_parser::{ParseOptions, Parsed};
 use ruff_text_size::Ranged;
 
 use crate::line_index::LineIndex;
+use crate::nesting::{self, DeepTree, TooDeep};
 use crate::PythonVersion;
 
 /// A syntax error: CPython-like message and 1-based line.
@@ -15,33 +17,97 @@ pub struct SyntaxProblem {
     pub line: u32,
 }
 
-/// Parse `text` for `version`, rejecting what that CPython would reject.
+/// Why a source was refused.
+#[derive(Debug, Clone)]
+pub enum ParseFailure {
+    Syntax(SyntaxProblem),
+    TooDeep(TooDeep),
+}
+
+impl From<SyntaxProblem> for ParseFailure {
+    fn from(problem: SyntaxProblem) -> Self {
+        ParseFailure::Syntax(problem)
+    }
+}
+
+/// Parse `text` for `version`, rejecting what that CPython would reject,
+/// trees too deep for its parser or compiler included.
 pub fn parse_checked(
     text: &str,
     version: PythonVersion,
     index: &LineIndex,
-) -> Result<Parsed<ModModule>, SyntaxProblem> {
+) -> Result<DeepTree<Parsed<ModModule>>, ParseFailure> {
     let target = ruff_python_ast::PythonVersion { major: version.major, minor: version.minor };
     let options = ParseOptions::from(PySourceType::Python).with_target_version(target);
     let parsed = ruff_python_parser::parse_unchecked(text, options);
-    if let Some(err) = parsed.errors().first() {
+    // Measured first: until the tree is owned by a `DeepTree`, any walk or
+    // drop of it could overflow the stack.
+    let depth = nesting::measure(parsed.syntax());
+    let parsed = DeepTree::new(parsed, depth);
+    // The tokenizer's limits come first: CPython stops there before parsing.
+    check_tokenizer_limits(parsed.get().tokens(), index)?;
+    let refusal = depth.refusal(version);
+    if refusal == Some(TooDeep::ParserStack) {
+        return Err(ParseFailure::TooDeep(TooDeep::ParserStack));
+    }
+    if let Some(err) = parsed.get().errors().first() {
         return Err(SyntaxProblem {
             message: err.error.to_string(),
             line: index.line_of(err.location.start().to_u32()),
-        });
+        }
+        .into());
     }
-    if let Some(err) = parsed.unsupported_syntax_errors().first() {
+    if let Some(err) = parsed.get().unsupported_syntax_errors().first() {
         return Err(SyntaxProblem {
             message: err.to_string(),
             line: index.line_of(err.range.start().to_u32()),
-        });
+        }
+        .into());
     }
-    let parsed = parsed.try_into_module().ok_or_else(|| SyntaxProblem {
-        message: "not a module".to_string(),
-        line: 1,
-    })?;
-    check_future_imports(parsed.syntax(), index)?;
-    Ok(parsed)
+    if let Some(refusal) = refusal {
+        return Err(ParseFailure::TooDeep(refusal));
+    }
+    if !matches!(parsed.get().syntax(), Mod::Module(_)) {
+        return Err(SyntaxProblem { message: "not a module".to_string(), line: 1 }.into());
+    }
+    let module = parsed.map(|parsed| parsed.try_into_module().expect("checked to be a module"));
+    depth.on_stack(|| check_future_imports(module.get().syntax(), index))?;
+    Ok(module)
+}
+
+/// CPython's tokenizer keeps at most 100 indentation levels (MAXINDENT)
+/// and 200 open brackets (MAXLEVEL).
+const MAX_INDENT_LEVELS: usize = 100;
+const MAX_BRACKET_LEVELS: usize = 200;
+
+/// "too many levels of indentation" and "too many nested parentheses".
+fn check_tokenizer_limits(tokens: &Tokens, index: &LineIndex) -> Result<(), SyntaxProblem> {
+    let mut indents = 0usize;
+    let mut brackets = 0usize;
+    let problem = |message: &str, token: &ruff_python_ast::token::Token| SyntaxProblem {
+        message: message.into(),
+        line: index.line_of(token.start().to_u32()),
+    };
+    for token in tokens {
+        match token.kind() {
+            TokenKind::Indent => {
+                indents += 1;
+                if indents >= MAX_INDENT_LEVELS {
+                    return Err(problem("too many levels of indentation", token));
+                }
+            }
+            TokenKind::Dedent => indents = indents.saturating_sub(1),
+            TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => {
+                brackets += 1;
+                if brackets > MAX_BRACKET_LEVELS {
+                    return Err(problem("too many nested parentheses", token));
+                }
+            }
+            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace => brackets = brackets.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 const FUTURE_FEATURES: &[&str] = &[

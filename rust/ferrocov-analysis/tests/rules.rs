@@ -202,7 +202,7 @@ fn user_regexes_may_use_lookaround() {
 #[test]
 fn syntax_errors_are_not_python() {
     let err = analyze_source("def f(:\n", "bad.py", &opts(12)).unwrap_err();
-    assert!(matches!(err, AnalysisError::NotPython { line: 1, .. }), "{err:?}");
+    assert!(matches!(err, AnalysisError::NotPython { line: Some(1), .. }), "{err:?}");
     assert!(err.to_string().starts_with("Couldn't parse 'bad.py' as Python source: '"));
     let err = analyze_source("x = 1\nfrom __future__ import annotations\n", "f.py", &opts(12)).unwrap_err();
     assert_eq!(

@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use ferrocov_analysis::{AnalysisError, AnalysisOptions, PythonVersion, SourceAnalysis};
-use pyo3::exceptions::PyException;
+use ferrocov_analysis::{AnalysisError, AnalysisOptions, CompilerException, PythonVersion, SourceAnalysis};
+use pyo3::exceptions::{PyException, PyMemoryError, PyRecursionError};
 use pyo3::prelude::*;
 
 type AnalysisTuple = (Vec<u32>, Vec<u32>, HashMap<u32, u32>);
@@ -64,11 +64,21 @@ fn to_tuple(analysis: SourceAnalysis) -> AnalysisTuple {
     )
 }
 
-/// coverage.exceptions.NoSource / NotPython, with coverage's message.
+/// coverage.exceptions.NoSource / NotPython, with coverage's message; what
+/// CPython's compiler raises otherwise (MemoryError, RecursionError) is
+/// raised as that builtin, as coverage.py lets it through.
 fn to_py_err(py: Python<'_>, err: &AnalysisError) -> PyErr {
     let class_name = match err {
         AnalysisError::NoSource { .. } => "NoSource",
         AnalysisError::NotPython { .. } => "NotPython",
+        AnalysisError::CompilerRefused { exception, message, .. } => {
+            let message = message.clone();
+            return match exception {
+                CompilerException::MemoryError if message.is_empty() => PyMemoryError::new_err(()),
+                CompilerException::MemoryError => PyMemoryError::new_err(message),
+                CompilerException::RecursionError => PyRecursionError::new_err(message),
+            };
+        }
     };
     let message = err.to_string();
     let class = py

@@ -1,8 +1,9 @@
 //! What both tracer cores (`ctrace` and `sysmon`) collect, and how they ask
 //! which files to measure: one table of measured files with their line
 //! bitsets, the `should_trace` decision cached per file name, the first
-//! error `should_trace` raised, and an activity flag.
-use std::cell::UnsafeCell;
+//! error `should_trace` raised, and an activity flag; and the cell both
+//! cores keep their state in.
+use std::cell::{RefCell, RefMut};
 use std::collections::HashMap;
 
 use pyo3::intern;
@@ -11,19 +12,42 @@ use pyo3::types::PyDict;
 
 use crate::lineset::LineSet;
 
-/// A cell whose contents are only reached with the GIL held: the cores'
-/// state is touched by trace callbacks and Python method calls only, which
-/// makes unsynchronised access sound on the GIL builds of CPython 3.11-3.13.
-pub struct GilCell<T>(pub UnsafeCell<T>);
+/// A `RefCell` reached only with the GIL held (every access takes a
+/// `Python` token). The GIL serialises threads on the CPython builds we
+/// support, and the `RefCell` catches the one way in which two borrows can
+/// still meet: an event arriving while the core is being used (a
+/// finalizer run by the garbage collector while `lines()` builds its dict).
+/// Such an event finds the cell busy and is let through unrecorded, never
+/// given a second `&mut`.
+pub struct GilRefCell<T>(RefCell<T>);
 
-// SAFETY: every access happens with the GIL held (see above).
-unsafe impl<T> Sync for GilCell<T> {}
-unsafe impl<T> Send for GilCell<T> {}
+// SAFETY: the contents are only reached through `borrow_mut`, which needs a
+// `Python` token, so with the GIL held: one thread at a time.
+unsafe impl<T: Send> Sync for GilRefCell<T> {}
+
+impl<T> GilRefCell<T> {
+    pub fn new(value: T) -> Self {
+        GilRefCell(RefCell::new(value))
+    }
+
+    /// The contents, or None while another borrow is running.
+    pub fn borrow_mut(&self, _py: Python<'_>) -> Option<RefMut<'_, T>> {
+        self.0.try_borrow_mut().ok()
+    }
+}
 
 /// A file being measured: the name to record under and the lines seen.
 struct MeasuredFile {
     path: String,
     lines: LineSet,
+}
+
+/// What the recorder knows about a file name.
+pub enum Decision {
+    /// Decided before: record into this file, or (None) skip it.
+    Known(Option<u32>),
+    /// Never seen: ask `should_trace`, then `settle` the answer.
+    Ask { filename: String, should_trace: Py<PyAny> },
 }
 
 /// The measured files of one tracer and the decisions that led there.
@@ -52,20 +76,29 @@ impl Recorder {
         }
     }
 
-    /// The file to record `code`'s lines into, or None to skip it. Asks
-    /// `should_trace(filename, frame)` once per file name; `frame` is only
-    /// fetched when asking.
-    pub fn decide(&mut self, py: Python<'_>, code: &Bound<'_, PyAny>, frame: impl FnOnce() -> Py<PyAny>) -> Option<u32> {
-        let filename = code.getattr(intern!(py, "co_filename")).and_then(|f| f.extract::<String>()).ok()?;
+    /// What is known of `code`'s file. Asking `should_trace` runs Python
+    /// code, which may switch threads and deliver their events, so it is
+    /// done by the caller with no borrow of the core held (see `ask`).
+    pub fn lookup(&self, py: Python<'_>, code: &Bound<'_, PyAny>) -> Decision {
+        let filename = match code.getattr(intern!(py, "co_filename")).and_then(|f| f.extract::<String>()) {
+            Ok(filename) => filename,
+            Err(_) => return Decision::Known(None),
+        };
+        match self.decided_names.get(&filename) {
+            Some(decision) => Decision::Known(*decision),
+            None => Decision::Ask { filename, should_trace: self.should_trace.clone_ref(py) },
+        }
+    }
+
+    /// Record the answer `ask` got; another thread may have settled the
+    /// same name meanwhile, and the first answer stays.
+    pub fn settle(&mut self, filename: String, answer: PyResult<Option<String>>) -> Option<u32> {
         if let Some(decision) = self.decided_names.get(&filename) {
             return *decision;
         }
-        let decision = match self.should_trace.call1(py, (filename.as_str(), frame())) {
-            Ok(answer) => match answer.extract::<Option<String>>(py) {
-                Ok(Some(canonical)) => Some(self.file_index(canonical)),
-                Ok(None) => None,
-                Err(err) => self.remember_error(err),
-            },
+        let decision = match answer {
+            Ok(Some(canonical)) => Some(self.file_index(canonical)),
+            Ok(None) => None,
             Err(err) => self.remember_error(err),
         };
         self.decided_names.insert(filename, decision);
@@ -121,4 +154,9 @@ impl Recorder {
             file.lines.clear();
         }
     }
+}
+
+/// Call `should_trace(filename, frame)`; run with no borrow of a core held.
+pub fn ask(py: Python<'_>, should_trace: &Py<PyAny>, filename: &str, frame: Py<PyAny>) -> PyResult<Option<String>> {
+    should_trace.call1(py, (filename, frame))?.extract::<Option<String>>(py)
 }

@@ -10,13 +10,12 @@
 //!   measured function runs at full speed.
 //! - The callbacks are native functions registered with
 //!   `register_callback`; no Python code runs per event.
-//! - All state is touched with the GIL held (callbacks and Python method
-//!   calls), as in the `ctrace` core, which makes the unsynchronised global
-//!   below sound on the GIL builds of CPython we support.
-use std::cell::UnsafeCell;
+//! - The state lives in a `GilRefCell`, as in the `ctrace` core: reached
+//!   with the GIL held, never borrowed across a call into Python.
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
@@ -24,7 +23,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict};
 use pyo3::import_exception;
 
-use crate::recorder::{GilCell, Recorder};
+use crate::recorder::{ask, Decision, GilRefCell, Recorder};
 
 import_exception!(coverage.exceptions, CoverageException);
 
@@ -93,17 +92,28 @@ impl Monitoring {
         Ok(())
     }
 
-    /// Claim the coverage tool id, or say clearly who holds it.
-    fn claim_tool(&self, py: Python<'_>) -> PyResult<()> {
-        let holder = self.module.bind(py).getattr("get_tool")?.call1((self.tool_id,))?;
-        if !holder.is_none() {
-            return Err(CoverageException::new_err(format!(
-                "Can't measure with sys.monitoring: tool id {} is already in use by {}",
-                self.tool_id,
-                holder.repr()?
-            )));
+    /// Claim a free tool id, or say clearly who holds them all.
+    ///
+    /// The ids nobody names (3 and 4) come first and coverage's own id
+    /// last, so a measured program (or a tool it runs) that claims
+    /// `COVERAGE_ID` itself still can: coverage.py's default core on
+    /// 3.12/3.13 is a trace function, which leaves every id free.
+    fn claim_tool(&mut self, py: Python<'_>) -> PyResult<()> {
+        let module = self.module.bind(py);
+        let coverage_id: u8 = module.getattr("COVERAGE_ID")?.extract()?;
+        let mut holders = Vec::new();
+        for tool_id in [3, 4, coverage_id] {
+            let holder = module.getattr("get_tool")?.call1((tool_id,))?;
+            if holder.is_none() {
+                self.tool_id = tool_id;
+                return self.call(py, "use_tool_id", (tool_id, TOOL_NAME));
+            }
+            holders.push(format!("{tool_id} by {}", holder.repr()?));
         }
-        self.call(py, "use_tool_id", (self.tool_id, TOOL_NAME))
+        Err(CoverageException::new_err(format!(
+            "Can't measure with sys.monitoring: tool ids are already in use ({})",
+            holders.join(", ")
+        )))
     }
 
     fn callback(py: Python<'_>, event: Event) -> PyResult<Bound<'_, PyCFunction>> {
@@ -153,31 +163,13 @@ struct SysmonCore {
     monitoring: Option<Monitoring>,
 }
 
-/// The tracer receiving events now, or null when none is active.
-static ACTIVE: GilCell<*mut SysmonCore> = GilCell(UnsafeCell::new(ptr::null_mut()));
-
-fn active() -> *mut SysmonCore {
-    unsafe { *ACTIVE.0.get() }
-}
-
-fn set_active(core: *mut SysmonCore) {
-    unsafe { *ACTIVE.0.get() = core };
-}
-
 impl SysmonCore {
-    fn on_py_start(&mut self, py: Python<'_>, code: &Bound<'_, PyAny>) {
-        self.recorder.activity = true;
-        let key = code.as_ptr() as usize;
-        let file = match self.measured_codes.get(&key) {
-            // Seen before a restart_events(): LINE is already on locally.
-            Some(measured) => Some(measured.file),
-            // The frame being started is the top frame during PY_START.
-            None => self.recorder.decide(py, code, || current_frame(py)),
-        };
-        let Some(file) = file else { return };
+    /// Switch LINE on for a measured code object.
+    fn measure(&mut self, py: Python<'_>, code: &Bound<'_, PyAny>, file: u32) {
         let Some(monitoring) = &self.monitoring else { return };
         match monitoring.set_local(py, code, monitoring.local_mask) {
             Ok(()) => {
+                let key = code.as_ptr() as usize;
                 self.measured_codes.entry(key).or_insert_with(|| MeasuredCode { code: code.clone().unbind(), file });
             }
             Err(err) => {
@@ -191,6 +183,13 @@ impl SysmonCore {
             if let Ok(line) = u32::try_from(line) {
                 self.recorder.record(measured.file, line);
             }
+        }
+    }
+
+    fn disable(&self, py: Python<'_>) -> Py<PyAny> {
+        match &self.monitoring {
+            Some(monitoring) => monitoring.disable.clone_ref(py),
+            None => py.None(),
         }
     }
 
@@ -220,73 +219,146 @@ fn current_frame(py: Python<'_>) -> Py<PyAny> {
     }
 }
 
-/// The DISABLE sentinel to answer with, or None when no tracer is active.
-fn disable_answer(py: Python<'_>, core: *mut SysmonCore) -> Py<PyAny> {
-    if core.is_null() {
-        return py.None();
-    }
-    match unsafe { &(*core).monitoring } {
-        Some(monitoring) => monitoring.disable.clone_ref(py),
-        None => py.None(),
-    }
-}
+/// The tracer whose callbacks are registered, or null. The callbacks are
+/// module functions, not bound methods, so that `sys.monitoring` holds no
+/// reference to the tracer: dropping a started tracer still frees its
+/// tool id. Set and cleared with the GIL held; `Drop` clears it before the
+/// tracer goes, so a non-null pointer always points at a live tracer.
+static ACTIVE: AtomicPtr<SysmonTracer> = AtomicPtr::new(ptr::null_mut());
 
-/// Run an event handler on the active core. It must never unwind or raise
-/// into CPython: a panic turns measurement off for this tracer instead.
-fn with_active_core(py: Python<'_>, handler: impl FnOnce(&mut SysmonCore)) -> Py<PyAny> {
-    let core = active();
-    if core.is_null() {
-        return py.None();
+/// Run `body` on the tracer receiving events, if there is one.
+fn with_active<T>(_py: Python<'_>, idle: impl FnOnce() -> T, body: impl FnOnce(&SysmonTracer) -> T) -> T {
+    let tracer = ACTIVE.load(Ordering::Acquire);
+    if tracer.is_null() {
+        return idle();
     }
-    let answer = disable_answer(py, core);
-    let outcome = catch_unwind(AssertUnwindSafe(|| handler(unsafe { &mut *core })));
-    if outcome.is_err() {
-        set_active(ptr::null_mut());
-    }
-    answer
+    // SAFETY: see ACTIVE; the GIL is held, so Drop cannot run meanwhile.
+    body(unsafe { &*tracer })
 }
 
 /// PY_START callback: decide the code object, then never hear of it again.
 #[pyfunction]
 fn on_py_start(py: Python<'_>, code: &Bound<'_, PyAny>, _instruction_offset: &Bound<'_, PyAny>) -> Py<PyAny> {
-    with_active_core(py, |core| core.on_py_start(py, code))
+    with_active(py, || py.None(), |tracer| tracer.on_py_start(py, code))
 }
 
 /// LINE callback: record the line, then never hear of it again.
 #[pyfunction]
 fn on_line(py: Python<'_>, code: &Bound<'_, PyAny>, line_number: i64) -> Py<PyAny> {
-    with_active_core(py, |core| core.on_line(code, line_number))
+    with_active(py, || py.None(), |tracer| tracer.on_line(py, code, line_number))
 }
 
 /// The Python face: `SysmonTracer(should_trace)`, the same interface as
 /// `Tracer`.
-#[pyclass(module = "ferrocov._engine")]
+#[pyclass(module = "ferrocov._engine", frozen)]
 pub struct SysmonTracer {
-    core: GilCell<Box<SysmonCore>>,
+    /// Recording? A stopped tracer's callbacks are unregistered, but an
+    /// event already under way may still arrive.
+    active: AtomicBool,
+    core: GilRefCell<SysmonCore>,
 }
 
 impl SysmonTracer {
-    fn core_ptr(&self) -> *mut SysmonCore {
-        unsafe { &mut **self.core.0.get() as *mut SysmonCore }
+    fn with_core<T>(&self, py: Python<'_>, body: impl FnOnce(&mut SysmonCore) -> T) -> PyResult<T> {
+        match self.core.borrow_mut(py) {
+            Some(mut core) => Ok(body(&mut core)),
+            None => Err(PyRuntimeError::new_err("the tracer is busy (re-entered from a monitoring event)")),
+        }
     }
 
-    fn core(&self) -> &mut SysmonCore {
-        unsafe { &mut **self.core.0.get() }
-    }
-
-    fn begin_monitoring(&self, py: Python<'_>) -> PyResult<()> {
-        let monitoring = Monitoring::load(py)?;
+    fn begin_monitoring(slf: &Bound<'_, Self>) -> PyResult<()> {
+        let py = slf.py();
+        let mut monitoring = Monitoring::load(py)?;
         monitoring.claim_tool(py)?;
         let armed = monitoring
             .register_callbacks(py)
             .and_then(|()| monitoring.call(py, "set_events", (monitoring.tool_id, monitoring.global_mask)));
-        self.core().monitoring = Some(monitoring);
+        slf.get().with_core(py, |core| core.monitoring = Some(monitoring))?;
         if let Err(err) = armed {
-            let _ = self.core().release(py);
+            let _ = slf.get().with_core(py, |core| core.release(py));
             return Err(err);
         }
         Ok(())
     }
+
+    /// Run an event handler on the core. It must never unwind or raise
+    /// into CPython: a panic turns measurement off for this tracer. A busy
+    /// core (an event re-entering our own work) or a stopped tracer gets
+    /// `idle`, which answers None: the event comes again rather than being
+    /// disabled unrecorded.
+    fn handle<T>(&self, py: Python<'_>, idle: impl FnOnce() -> T, handler: impl FnOnce(&mut SysmonCore) -> T) -> T {
+        if !self.active.load(Ordering::Relaxed) {
+            return idle();
+        }
+        let Some(mut core) = self.core.borrow_mut(py) else { return idle() };
+        let outcome = catch_unwind(AssertUnwindSafe(|| handler(&mut core)));
+        drop(core);
+        outcome.unwrap_or_else(|_| {
+            self.active.store(false, Ordering::Relaxed);
+            idle()
+        })
+    }
+}
+
+impl SysmonTracer {
+    /// PY_START: decide the code object, then never hear of it again.
+    fn on_py_start(&self, py: Python<'_>, code: &Bound<'_, PyAny>) -> Py<PyAny> {
+        let idle = || StartStep::Answer(py.None());
+        let step = self.handle(py, idle, |core| {
+            core.recorder.activity = true;
+            // Seen before (an earlier start, or before a clear()): LINE is
+            // switched on again, since stop() switched it off.
+            if let Some(file) = core.measured_codes.get(&(code.as_ptr() as usize)).map(|m| m.file) {
+                core.measure(py, code, file);
+                return StartStep::Answer(core.disable(py));
+            }
+            match core.recorder.lookup(py, code) {
+                Decision::Known(file) => {
+                    if let Some(file) = file {
+                        core.measure(py, code, file);
+                    }
+                    StartStep::Answer(core.disable(py))
+                }
+                Decision::Ask { filename, should_trace } => StartStep::Ask { filename, should_trace },
+            }
+        });
+        let (filename, should_trace) = match step {
+            StartStep::Answer(answer) => return answer,
+            StartStep::Ask { filename, should_trace } => (filename, should_trace),
+        };
+        // should_trace is Python code: asked with no borrow held.
+        let answer = ask(py, &should_trace, &filename, current_frame(py));
+        self.handle(
+            py,
+            || py.None(),
+            |core| {
+                if let Some(file) = core.recorder.settle(filename, answer) {
+                    core.measure(py, code, file);
+                }
+                core.disable(py)
+            },
+        )
+    }
+
+    /// LINE: record the line, then never hear of it again.
+    fn on_line(&self, py: Python<'_>, code: &Bound<'_, PyAny>, line_number: i64) -> Py<PyAny> {
+        self.handle(
+            py,
+            || py.None(),
+            |core| {
+                core.on_line(code, line_number);
+                core.disable(py)
+            },
+        )
+    }
+}
+
+/// What a PY_START event leads to.
+enum StartStep {
+    /// The callback's answer (DISABLE, or None).
+    Answer(Py<PyAny>),
+    /// A new file name: `should_trace` must be asked.
+    Ask { filename: String, should_trace: Py<PyAny> },
 }
 
 #[pymethods]
@@ -298,17 +370,19 @@ impl SysmonTracer {
             measured_codes: HashMap::new(),
             monitoring: None,
         };
-        SysmonTracer { core: GilCell(UnsafeCell::new(Box::new(core))) }
+        SysmonTracer { active: AtomicBool::new(false), core: GilRefCell::new(core) }
     }
 
-    /// Claim coverage's tool id and start measuring new frames in every
-    /// thread. Frames already running never get a PY_START, so they are
-    /// not measured, as in coverage.py.
-    fn start(&self, py: Python<'_>) -> PyResult<()> {
-        if self.core().monitoring.is_none() {
-            self.begin_monitoring(py)?;
+    /// Claim a tool id and start measuring new frames in every thread.
+    /// Frames already running never get a PY_START, so they are not
+    /// measured, as in coverage.py.
+    fn start(slf: &Bound<'_, Self>) -> PyResult<()> {
+        let py = slf.py();
+        if slf.get().with_core(py, |core| core.monitoring.is_none())? {
+            Self::begin_monitoring(slf)?;
         }
-        set_active(self.core_ptr());
+        slf.get().active.store(true, Ordering::Relaxed);
+        ACTIVE.store(std::ptr::from_ref(slf.get()).cast_mut(), Ordering::Release);
         // Events we DISABLEd earlier (in an earlier run or before a
         // clear()) must fire again.
         restart_events(py)
@@ -319,33 +393,41 @@ impl SysmonTracer {
 
     /// Free the tool id; report the first error `should_trace` raised.
     fn stop(&self, py: Python<'_>) -> PyResult<()> {
-        if active() == self.core_ptr() {
-            set_active(ptr::null_mut());
-        }
-        self.core().release(py)?;
-        self.core().recorder.take_error()
+        self.active.store(false, Ordering::Relaxed);
+        self.deactivate();
+        self.with_core(py, |core| core.release(py))??;
+        self.with_core(py, |core| core.recorder.take_error())?
     }
 
     /// Is this tracer the one receiving events?
     fn is_active(&self) -> bool {
-        active() == self.core_ptr()
+        self.active.load(Ordering::Relaxed)
+    }
+
+    /// The `sys.monitoring` tool id this tracer holds, None when stopped.
+    #[getter]
+    fn tool_id(&self, py: Python<'_>) -> PyResult<Option<u8>> {
+        self.with_core(py, |core| core.monitoring.as_ref().map(|m| m.tool_id))
     }
 
     /// Lines seen so far: `{canonical_filename: [line, ...]}`.
     fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.core().recorder.lines(py)
+        self.with_core(py, |core| core.recorder.lines(py))?
     }
 
     /// Was any event seen since the last call? Resets the flag.
-    fn take_activity(&self) -> bool {
-        self.core().recorder.take_activity()
+    fn take_activity(&self, py: Python<'_>) -> PyResult<bool> {
+        self.with_core(py, |core| core.recorder.take_activity())
     }
 
     /// Forget collected lines (the decisions stay valid), and make the
     /// lines we DISABLEd report again so they can be recorded anew.
     fn clear(&self, py: Python<'_>) -> PyResult<()> {
-        self.core().recorder.clear_lines();
-        if self.core().monitoring.is_some() {
+        let monitoring = self.with_core(py, |core| {
+            core.recorder.clear_lines();
+            core.monitoring.is_some()
+        })?;
+        if monitoring {
             restart_events(py)?;
         }
         Ok(())
@@ -361,17 +443,21 @@ fn restart_events(py: Python<'_>) -> PyResult<()> {
     Ok(())
 }
 
+impl SysmonTracer {
+    /// Stop being the tracer the callbacks reach.
+    fn deactivate(&self) {
+        let me = std::ptr::from_ref(self).cast_mut();
+        let _ = ACTIVE.compare_exchange(me, ptr::null_mut(), Ordering::AcqRel, Ordering::Acquire);
+    }
+}
+
 impl Drop for SysmonTracer {
     fn drop(&mut self) {
-        if active() == self.core_ptr() {
-            set_active(ptr::null_mut());
-        }
-        if self.core().monitoring.is_some() {
-            // A tracer dropped while started must not keep the tool id.
-            Python::attach(|py| {
-                let _ = self.core().release(py);
-            });
-        }
+        self.deactivate();
+        // A tracer dropped while started must not keep the tool id.
+        Python::attach(|py| {
+            let _ = self.with_core(py, |core| core.release(py));
+        });
     }
 }
 

@@ -7,21 +7,24 @@
 //!   not a hash lookup on the file name.
 //! - Frames of files we do not measure get `f_trace_lines = 0`, so CPython
 //!   stops sending their line events at all.
-//! - All state is touched only while the GIL is held (trace callbacks and
-//!   Python method calls), which is what makes the unsynchronised global
-//!   below sound on the GIL builds of CPython 3.11-3.13 we support.
-use std::cell::UnsafeCell;
+//! - The trace function is installed with the `Tracer` itself as its
+//!   object, so `sys.gettrace()` returns the tracer and a program that
+//!   saves and restores the trace function keeps coverage on (the tracer
+//!   is callable as a Python trace function and re-installs itself).
+//! - The state lives in a `GilRefCell`: reached with the GIL held, never
+//!   borrowed across a call into Python.
 use std::ffi::{c_char, c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::OnceLock;
 
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::recorder::{GilCell, Recorder};
+use crate::recorder::{ask, Decision, GilRefCell, Recorder};
 
 /// The first fields of CPython's `PyFrameObject`, identical in 3.11, 3.12
 /// and 3.13 (Include/internal/pycore_frame.h). We only write
@@ -82,77 +85,38 @@ fn extra_index() -> ffi::Py_ssize_t {
 
 /// Everything one `Tracer` collects.
 struct TracerCore {
-    generation: u32,
     recorder: Recorder,
     /// Frames that were running at `start()`, whose line events are off.
     silenced: Vec<Py<PyAny>>,
 }
 
-/// The tracer receiving events now, or null when none is active.
-static ACTIVE: GilCell<*mut TracerCore> = GilCell(UnsafeCell::new(ptr::null_mut()));
-
-fn active() -> *mut TracerCore {
-    unsafe { *ACTIVE.0.get() }
+/// What to do with a frame's events, once its code object is decided.
+fn apply(core: &mut TracerCore, frame: *mut ffi::PyFrameObject, what: c_int, slot: Slot) {
+    core.recorder.activity = true;
+    match (slot, what) {
+        (Slot::File(index), ffi::PyTrace_LINE) => {
+            let line = unsafe { ffi::PyFrame_GetLineNumber(frame) };
+            if line >= 0 {
+                core.recorder.record(index, line as u32);
+            }
+        }
+        // CPython checks this flag before every line event of the frame.
+        (Slot::Skip, _) => unsafe { (*frame.cast::<FrameHead>()).f_trace_lines = 0 },
+        _ => {}
+    }
 }
 
-fn set_active(core: *mut TracerCore) {
-    unsafe { *ACTIVE.0.get() = core };
-}
-
-impl TracerCore {
-    /// The slot for the frame's code object, deciding it on first sight.
-    unsafe fn slot_for(&mut self, py: Python<'_>, frame: *mut ffi::PyFrameObject) -> Slot {
-        let code = ffi::PyFrame_GetCode(frame).cast::<ffi::PyObject>();
-        let index = extra_index();
-        let mut word: *mut c_void = ptr::null_mut();
-        let known = if ffi::PyUnstable_Code_GetExtra(code, index, &mut word) == 0 {
-            unpack_slot(self.generation, word as usize)
-        } else {
-            ffi::PyErr_Clear();
-            None
-        };
-        let slot = match known {
-            Some(slot) => slot,
-            None => {
-                let slot = self.decide(py, code, frame);
-                let packed = pack_slot(self.generation, slot) as *mut c_void;
-                if ffi::PyUnstable_Code_SetExtra(code, index, packed) != 0 {
-                    ffi::PyErr_Clear();
-                }
-                slot
-            }
-        };
-        ffi::Py_DECREF(code);
-        slot
-    }
-
-    /// Ask the recorder, passing the frame for `source_pkgs` matching.
-    unsafe fn decide(&mut self, py: Python<'_>, code: *mut ffi::PyObject, frame: *mut ffi::PyFrameObject) -> Slot {
-        let code = Bound::from_borrowed_ptr(py, code);
-        let frame = || Bound::from_borrowed_ptr(py, frame.cast::<ffi::PyObject>()).unbind();
-        match self.recorder.decide(py, &code, frame) {
-            Some(index) => Slot::File(index),
-            None => Slot::Skip,
-        }
-    }
-
-    unsafe fn on_call(&mut self, py: Python<'_>, frame: *mut ffi::PyFrameObject) {
-        if self.slot_for(py, frame) == Slot::Skip {
-            // CPython checks this flag before every line event of the frame.
-            (*frame.cast::<FrameHead>()).f_trace_lines = 0;
-        }
-    }
-
-    unsafe fn on_line(&mut self, py: Python<'_>, frame: *mut ffi::PyFrameObject) {
-        match self.slot_for(py, frame) {
-            Slot::File(index) => {
-                let line = ffi::PyFrame_GetLineNumber(frame);
-                if line >= 0 {
-                    self.recorder.record(index, line as u32);
-                }
-            }
-            Slot::Skip => (*frame.cast::<FrameHead>()).f_trace_lines = 0,
-        }
+/// Make `tracer` the frame's own trace function, as coverage.py's CTracer
+/// does: after `sys.settrace(sys.gettrace())` CPython's Python-level
+/// trampoline sends the frame's line events to `frame.f_trace`, so frames
+/// running at that moment keep being measured. (The setter of 3.13 does
+/// the same as this for a non-None object when opcode tracing is off.)
+unsafe fn set_frame_trace(frame: *mut ffi::PyFrameObject, tracer: *mut ffi::PyObject) {
+    let head = frame.cast::<FrameHead>();
+    if (*head).f_trace != tracer {
+        ffi::Py_INCREF(tracer);
+        let old = std::mem::replace(&mut (*head).f_trace, tracer);
+        ffi::Py_XDECREF(old);
     }
 }
 
@@ -180,47 +144,111 @@ fn silence_running_frames(py: Python<'_>) -> Vec<Py<PyAny>> {
     frames
 }
 
-/// The C-level trace function. It must never unwind into CPython: a panic
-/// turns measurement off for this tracer instead.
+/// The C-level trace function; `obj` is the `Tracer` that installed it
+/// (so `sys.gettrace()` returns that tracer, as coverage.py's does). It
+/// must never unwind into CPython: a panic turns measurement off instead.
 unsafe extern "C" fn trace_event(
-    _obj: *mut ffi::PyObject,
+    obj: *mut ffi::PyObject,
     frame: *mut ffi::PyFrameObject,
     what: c_int,
     _arg: *mut ffi::PyObject,
 ) -> c_int {
-    let core = active();
-    if core.is_null() || frame.is_null() {
+    if obj.is_null() || frame.is_null() || !(what == ffi::PyTrace_CALL || what == ffi::PyTrace_LINE) {
         return 0;
     }
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let py = Python::assume_attached();
-        let core = &mut *core;
-        core.recorder.activity = true;
-        match what {
-            ffi::PyTrace_CALL => core.on_call(py, frame),
-            ffi::PyTrace_LINE => core.on_line(py, frame),
-            _ => {}
-        }
-    }));
-    if outcome.is_err() {
-        set_active(ptr::null_mut());
+    let py = Python::assume_attached();
+    // Only `Tracer::install` passes this function to PyEval_SetTrace, and
+    // always with a Tracer; the reference held here outlives the event.
+    let tracer = Bound::from_borrowed_ptr(py, obj);
+    let tracer: &Bound<'_, Tracer> = tracer.cast_unchecked();
+    let tracer = tracer.get();
+    if catch_unwind(AssertUnwindSafe(|| tracer.on_event(py, obj, frame, what))).is_err() {
+        tracer.active.store(false, Ordering::Relaxed);
     }
     0
 }
 
 /// The Python face of one tracer: `Tracer(should_trace)`.
-#[pyclass(module = "ferrocov._engine")]
+#[pyclass(module = "ferrocov._engine", frozen)]
 pub struct Tracer {
-    core: GilCell<Box<TracerCore>>,
+    generation: u32,
+    /// Receiving events? Threads keep calling a stopped tracer's trace
+    /// function until they are traced anew; it then ignores them.
+    active: AtomicBool,
+    core: GilRefCell<TracerCore>,
 }
 
 impl Tracer {
-    fn core_ptr(&self) -> *mut TracerCore {
-        unsafe { &mut **self.core.0.get() as *mut TracerCore }
+    /// `me` is this tracer's own Python object.
+    fn on_event(&self, py: Python<'_>, me: *mut ffi::PyObject, frame: *mut ffi::PyFrameObject, what: c_int) {
+        if !self.active.load(Ordering::Relaxed) {
+            return;
+        }
+        if what == ffi::PyTrace_CALL {
+            unsafe { set_frame_trace(frame, me) };
+        }
+        let slot = unsafe { self.slot_for(py, frame) };
+        if let (Some(slot), Some(mut core)) = (slot, self.core.borrow_mut(py)) {
+            apply(&mut core, frame, what, slot);
+        }
     }
 
-    fn core(&self) -> &mut TracerCore {
-        unsafe { &mut **self.core.0.get() }
+    /// The slot for the frame's code object, deciding it on first sight;
+    /// None when the core is busy (the event goes unrecorded).
+    unsafe fn slot_for(&self, py: Python<'_>, frame: *mut ffi::PyFrameObject) -> Option<Slot> {
+        let code = Bound::from_owned_ptr(py, ffi::PyFrame_GetCode(frame).cast::<ffi::PyObject>());
+        let index = extra_index();
+        let mut word: *mut c_void = ptr::null_mut();
+        if ffi::PyUnstable_Code_GetExtra(code.as_ptr(), index, &mut word) == 0 {
+            if let Some(slot) = unpack_slot(self.generation, word as usize) {
+                return Some(slot);
+            }
+        } else {
+            ffi::PyErr_Clear();
+        }
+        let slot = self.decide(py, &code, frame)?;
+        let packed = pack_slot(self.generation, slot) as *mut c_void;
+        if ffi::PyUnstable_Code_SetExtra(code.as_ptr(), index, packed) != 0 {
+            ffi::PyErr_Clear();
+        }
+        Some(slot)
+    }
+
+    /// Ask the recorder, and `should_trace` (with the frame, for
+    /// `source_pkgs` matching) when the file name is new.
+    fn decide(&self, py: Python<'_>, code: &Bound<'_, PyAny>, frame: *mut ffi::PyFrameObject) -> Option<Slot> {
+        let decision = self.core.borrow_mut(py)?.recorder.lookup(py, code);
+        let file = match decision {
+            Decision::Known(file) => file,
+            Decision::Ask { filename, should_trace } => {
+                let frame = unsafe { Bound::from_borrowed_ptr(py, frame.cast::<ffi::PyObject>()) }.unbind();
+                let answer = ask(py, &should_trace, &filename, frame);
+                self.core.borrow_mut(py)?.recorder.settle(filename, answer)
+            }
+        };
+        Some(file.map_or(Slot::Skip, Slot::File))
+    }
+
+    fn with_core<T>(&self, py: Python<'_>, body: impl FnOnce(&mut TracerCore) -> T) -> PyResult<T> {
+        match self.core.borrow_mut(py) {
+            Some(mut core) => Ok(body(&mut core)),
+            None => Err(PyRuntimeError::new_err("the tracer is busy (re-entered from a trace event)")),
+        }
+    }
+
+    /// Make `slf` the calling thread's C-level trace function.
+    fn install(slf: &Bound<'_, Self>) {
+        unsafe { ffi::PyEval_SetTrace(Some(trace_event), slf.as_ptr()) };
+    }
+}
+
+fn what_of(event: &str) -> c_int {
+    match event {
+        "call" => ffi::PyTrace_CALL,
+        "line" => ffi::PyTrace_LINE,
+        "return" => ffi::PyTrace_RETURN,
+        "exception" => ffi::PyTrace_EXCEPTION,
+        _ => ffi::PyTrace_OPCODE,
     }
 }
 
@@ -228,73 +256,88 @@ impl Tracer {
 impl Tracer {
     #[new]
     fn new(should_trace: Py<PyAny>) -> Self {
-        let core = TracerCore {
+        let core = TracerCore { recorder: Recorder::new(should_trace), silenced: Vec::new() };
+        Tracer {
             generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
-            recorder: Recorder::new(should_trace),
-            silenced: Vec::new(),
-        };
-        Tracer { core: GilCell(UnsafeCell::new(Box::new(core))) }
+            active: AtomicBool::new(false),
+            core: GilRefCell::new(core),
+        }
     }
 
-    /// Make this the active tracer and trace the calling thread.
+    /// The tracer called as a Python trace function: what happens after a
+    /// program restores us with `sys.settrace(sys.gettrace())`. The event
+    /// is handled, and on a call event the C-level function is installed
+    /// again (only then: a new trace function takes effect on calls, so
+    /// doing it on other events would hide the program's own function).
+    fn __call__(
+        slf: &Bound<'_, Self>,
+        frame: &Bound<'_, PyAny>,
+        event: &str,
+        _arg: &Bound<'_, PyAny>,
+    ) -> Py<PyAny> {
+        let what = what_of(event);
+        let raw_frame = frame.as_ptr().cast::<ffi::PyFrameObject>();
+        if what == ffi::PyTrace_CALL || what == ffi::PyTrace_LINE {
+            slf.get().on_event(slf.py(), slf.as_ptr(), raw_frame, what);
+        }
+        if what == ffi::PyTrace_CALL && slf.get().active.load(Ordering::Relaxed) {
+            Self::install(slf);
+        }
+        slf.clone().into_any().unbind()
+    }
+
+    /// Start receiving events, tracing the calling thread.
     ///
     /// Frames already running (the caller of `start()` and everything
     /// above it) are not measured, as in coverage.py: their line events
     /// are switched off here, and back on at `stop()`.
-    fn start(&self, py: Python<'_>) {
+    fn start(slf: &Bound<'_, Self>) -> PyResult<()> {
         extra_index();
-        self.core().silenced = silence_running_frames(py);
-        set_active(self.core_ptr());
-        unsafe { ffi::PyEval_SetTrace(Some(trace_event), ptr::null_mut()) };
+        let silenced = silence_running_frames(slf.py());
+        slf.get().with_core(slf.py(), |core| core.silenced = silenced)?;
+        slf.get().active.store(true, Ordering::Relaxed);
+        Self::install(slf);
+        Ok(())
     }
 
     /// Trace the calling thread too (called from `threading.settrace`'s
     /// hook in each new thread).
-    fn install_thread(&self) {
-        if active() == self.core_ptr() {
-            unsafe { ffi::PyEval_SetTrace(Some(trace_event), ptr::null_mut()) };
+    fn install_thread(slf: &Bound<'_, Self>) {
+        if slf.get().active.load(Ordering::Relaxed) {
+            Self::install(slf);
         }
     }
 
-    /// Stop tracing the calling thread; other threads stop sending events
-    /// to this tracer because it is no longer the active one.
-    fn stop(&self) -> PyResult<()> {
+    /// Stop tracing the calling thread; other threads stop recording
+    /// because the tracer is no longer active.
+    fn stop(&self, py: Python<'_>) -> PyResult<()> {
+        self.active.store(false, Ordering::Relaxed);
         unsafe { ffi::PyEval_SetTrace(None, ptr::null_mut()) };
-        for frame in self.core().silenced.drain(..) {
+        let silenced = self.with_core(py, |core| std::mem::take(&mut core.silenced))?;
+        for frame in silenced {
             unsafe { (*frame.as_ptr().cast::<FrameHead>()).f_trace_lines = 1 };
         }
-        if active() == self.core_ptr() {
-            set_active(ptr::null_mut());
-        }
-        self.core().recorder.take_error()
+        self.with_core(py, |core| core.recorder.take_error())?
     }
 
-    /// Is this tracer the one receiving events?
+    /// Is this tracer receiving events?
     fn is_active(&self) -> bool {
-        active() == self.core_ptr()
+        self.active.load(Ordering::Relaxed)
     }
 
     /// Lines seen so far: `{canonical_filename: [line, ...]}`.
     fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.core().recorder.lines(py)
+        self.with_core(py, |core| core.recorder.lines(py))?
     }
 
     /// Was any event seen since the last call? Resets the flag.
-    fn take_activity(&self) -> bool {
-        self.core().recorder.take_activity()
+    fn take_activity(&self, py: Python<'_>) -> PyResult<bool> {
+        self.with_core(py, |core| core.recorder.take_activity())
     }
 
     /// Forget collected lines (the decisions stay valid).
-    fn clear(&self) {
-        self.core().recorder.clear_lines();
-    }
-}
-
-impl Drop for Tracer {
-    fn drop(&mut self) {
-        if active() == self.core_ptr() {
-            set_active(ptr::null_mut());
-        }
+    fn clear(&self, py: Python<'_>) -> PyResult<()> {
+        self.with_core(py, |core| core.recorder.clear_lines())
     }
 }
 
