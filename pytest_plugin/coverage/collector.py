@@ -75,12 +75,14 @@ class Collector:
 
     def __init__(
         self,
-        should_trace: ShouldTrace,
+        should_trace: ShouldTrace | Any,
         file_mapper: Callable[[str], str],
         *,
         config: Any,
         warn: Warn,
     ) -> None:
+        """`should_trace` is an `_engine.FileDecider` (the engine decides,
+        and names files as `file_mapper` would), or a Python callable."""
         self._core = choose_core(config, warn)
         tracer_class, self._tracer_name = CORES[self._core]
         self._tracer = tracer_class(should_trace)
@@ -151,6 +153,9 @@ class Collector:
 
     def flush_data(self, data: Any) -> bool:
         """Move collected lines into `data`; say whether anything ran."""
+        if isinstance(self._should_trace, _engine.FileDecider):
+            # Names are already final: the engine hands the lines over itself.
+            return bool(self._tracer.flush_into(data._engine))
         if not self._tracer.take_activity():
             return False
         lines = self._tracer.lines()

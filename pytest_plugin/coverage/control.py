@@ -24,12 +24,13 @@ from coverage import env
 from coverage.collector import Collector
 from coverage.config import CoverageConfig, read_coverage_config
 from coverage.exceptions import ConfigError, CoverageException, CoverageWarning
-from coverage.files import abs_file, relative_filename, set_relative_directory
+from coverage.files import abs_file, relative_directory, relative_filename, set_relative_directory
 from coverage.inorout import InOrOut
 from coverage.patch import apply_patches
 from coverage.misc import bool_or_none, ensure_dir_for_file, join_regex
 from coverage.sqldata import CoverageData
 from coverage.version import __url__, __version__
+from ferrocov import _engine
 
 
 class _DefaultDataFile:
@@ -162,6 +163,18 @@ class Coverage:
     def _post_init(self) -> None:
         """Kept for API compatibility: coverage.py writes debug output here."""
 
+    def _file_decider(self) -> Any:
+        """What the tracer asks about each new file: the engine itself, with
+        Python called only when sys.path changes; `_should_trace` once
+        plugins can claim files."""
+        assert self._inorout is not None
+        if self._inorout._file_tracers():
+            return self._should_trace
+        relative_dir = relative_directory() if self.config.relative_files else None
+        return _engine.FileDecider(
+            self._inorout.engine, self._inorout.refresh_if_sys_path_changed, relative_dir
+        )
+
     def _should_trace(self, filename: str, frame: FrameType) -> str | None:
         """The tracer's question, once per file: record it, and under what name?"""
         assert self._inorout is not None
@@ -222,9 +235,7 @@ class Coverage:
             debug=None,
             include_namespace_packages=self.config.include_namespace_packages,
         )
-        self._collector = Collector(
-            self._should_trace, self._file_mapper, config=self.config, warn=self._warn
-        )
+        self._collector = Collector(self._file_decider(), self._file_mapper, config=self.config, warn=self._warn)
         self._init_data(self._run_suffix())
         if not self._atexit_registered:
             atexit.register(self._atexit)

@@ -1,53 +1,29 @@
-"""The exception classes users catch, with coverage.py's names and hierarchy.
-
-The Rust engine raises these very classes (it imports them from here), so
-`except coverage.exceptions.DataError` works whichever layer failed.
-"""
+"""coverage.py's exception classes: the very classes the engine raises."""
 
 from __future__ import annotations
 
-from typing import Any
+from ferrocov.exceptions import (
+    ConfigError,
+    CoverageException,
+    CoverageWarning,
+    DataError,
+    NoCode,
+    NoDataError,
+    NoSource,
+    NotPython,
+    PluginError,
+    _ExceptionDuringRun,
+)
 
-
-class CoverageException(Exception):
-    """Base of every error ferrocov raises; `slug` names a documentation anchor."""
-
-    def __init__(self, *args: Any, slug: str | None = None) -> None:
-        super().__init__(*args)
-        self.slug = slug
-
-
-class ConfigError(CoverageException):
-    """A configuration file, or one of its values, is wrong."""
-
-
-class DataError(CoverageException):
-    """A data file cannot be read, written or combined."""
-
-
-class NoDataError(CoverageException):
-    """There is no measured data to report on."""
-
-
-class NoSource(CoverageException):
-    """The source of a measured module cannot be found."""
-
-
-class NoCode(NoSource):
-    """A file to run holds no code."""
-
-
-class NotPython(CoverageException):
-    """A source file does not parse as Python."""
-
-
-class PluginError(CoverageException):
-    """A plugin failed."""
-
-
-class _ExceptionDuringRun(CoverageException):
-    """The measured program raised; built from the three `sys.exc_info()` values."""
-
-
-class CoverageWarning(Warning):
-    """A warning about measurement or reporting."""
+__all__ = [
+    "ConfigError",
+    "CoverageException",
+    "CoverageWarning",
+    "DataError",
+    "NoCode",
+    "NoDataError",
+    "NoSource",
+    "NotPython",
+    "PluginError",
+    "_ExceptionDuringRun",
+]

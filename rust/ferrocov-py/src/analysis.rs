@@ -8,9 +8,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use ferrocov_analysis::{AnalysisError, AnalysisOptions, CompilerException, PythonVersion, SourceAnalysis};
-use pyo3::exceptions::{PyException, PyMemoryError, PyRecursionError};
+use ferrocov_analysis::{AnalysisOptions, PythonVersion, SourceAnalysis};
 use pyo3::prelude::*;
+
+use crate::errors;
 
 type AnalysisTuple = (Vec<u32>, Vec<u32>, HashMap<u32, u32>);
 
@@ -28,7 +29,7 @@ fn analyze_file(py: Python<'_>, path: PathBuf, exclude: Option<String>) -> PyRes
     let result = py.detach(|| ferrocov_analysis::analyze_file(Path::new(&path), &opts));
     match result {
         Ok(analysis) => Ok(to_tuple(analysis)),
-        Err(err) => Err(to_py_err(py, &err)),
+        Err(err) => Err(errors::to_py(&err)),
     }
 }
 
@@ -42,7 +43,7 @@ fn analyze_files(py: Python<'_>, paths: Vec<PathBuf>, exclude: Option<String>) -
         .into_iter()
         .map(|result| match result {
             Ok(analysis) => Ok(to_tuple(analysis).into_pyobject(py)?.into_any().unbind()),
-            Err(err) => Ok(to_py_err(py, &err).into_value(py).into_any()),
+            Err(err) => Ok(errors::to_py(&err).into_value(py).into_any()),
         })
         .collect()
 }
@@ -62,34 +63,4 @@ fn to_tuple(analysis: SourceAnalysis) -> AnalysisTuple {
         analysis.excluded.into_iter().collect(),
         analysis.multiline,
     )
-}
-
-/// coverage.exceptions.NoSource / NotPython, with coverage's message; what
-/// CPython's compiler raises otherwise (MemoryError, RecursionError) is
-/// raised as that builtin, as coverage.py lets it through.
-fn to_py_err(py: Python<'_>, err: &AnalysisError) -> PyErr {
-    let class_name = match err {
-        AnalysisError::NoSource { .. } => "NoSource",
-        AnalysisError::NotPython { .. } => "NotPython",
-        AnalysisError::CompilerRefused { exception, message, .. } => {
-            let message = message.clone();
-            return match exception {
-                CompilerException::MemoryError if message.is_empty() => PyMemoryError::new_err(()),
-                CompilerException::MemoryError => PyMemoryError::new_err(message),
-                CompilerException::RecursionError => PyRecursionError::new_err(message),
-            };
-        }
-    };
-    let message = err.to_string();
-    let class = py
-        .import("coverage.exceptions")
-        .and_then(|module| module.getattr(class_name));
-    match class {
-        Ok(class) => match class.call1((message.clone(),)) {
-            Ok(instance) => PyErr::from_value(instance),
-            Err(e) => e,
-        },
-        // Without the compat package, still fail with the right message.
-        Err(_) => PyException::new_err(message),
-    }
 }

@@ -12,17 +12,12 @@ use ferrocov_config::{
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+
+use crate::errors;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 
 /// coverage's own exception class, so users catch what they always caught.
-mod py_exceptions {
-    pyo3::import_exception!(coverage.exceptions, ConfigError);
-}
-use py_exceptions::ConfigError as PyConfigError;
 
-fn config_err(err: &ConfigError) -> PyErr {
-    PyConfigError::new_err(err.to_string())
-}
 
 /// The resolved configuration of one `Coverage` object.
 #[pyclass(name = "Config", module = "ferrocov._engine")]
@@ -87,7 +82,7 @@ impl PyConfig {
     /// Make the final adjustments (`~` in `[paths]`, `exclude_also`, ...).
     fn post_process(&mut self, py: Python<'_>) -> PyResult<()> {
         let expand_user = python_expanduser(py)?;
-        self.inner.post_process(&expand_user).map_err(|e| config_err(&e))
+        self.inner.post_process(&expand_user).map_err(|e| errors::to_py(&e))
     }
 
     /// Apply constructor arguments (`None` values are skipped).
@@ -98,16 +93,16 @@ impl PyConfig {
             .iter()
             .map(|(k, v)| Ok((k.extract::<String>()?, to_value(&v)?)))
             .collect::<PyResult<Vec<_>>>()?;
-        self.inner.from_args(pairs).map_err(|e| config_err(&e))
+        self.inner.from_args(pairs).map_err(|e| errors::to_py(&e))
     }
 
     fn get_option<'py>(&self, py: Python<'py>, option_name: &str) -> PyResult<Bound<'py, PyAny>> {
-        let value = self.inner.get_option(option_name).map_err(|e| config_err(&e))?;
+        let value = self.inner.get_option(option_name).map_err(|e| errors::to_py(&e))?;
         from_value(py, &value)
     }
 
     fn set_option(&mut self, option_name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.inner.set_option(option_name, to_value(value)?).map_err(|e| config_err(&e))
+        self.inner.set_option(option_name, to_value(value)?).map_err(|e| errors::to_py(&e))
     }
 
     /// Every public attribute as a dict (attribute name to Python value).
@@ -176,7 +171,7 @@ impl PyConfigFile {
         let Ok(bytes) = std::fs::read(filename) else { return Ok(false) };
         let text = String::from_utf8_lossy(&bytes);
         let source = ConfigSource::parse_as(self.toml, filename, &text, self.our_file)
-            .map_err(|detail| config_err(&ConfigError::BadFile { file: filename.to_string(), detail }))?;
+            .map_err(|detail| errors::to_py(&ConfigError::BadFile { file: filename.to_string(), detail }))?;
         self.source = source;
         Ok(true)
     }
@@ -195,7 +190,7 @@ impl PyConfigFile {
 
     fn options(&self, section: &str) -> PyResult<Vec<String>> {
         if !self.source().has_section(section) {
-            return Err(PyConfigError::new_err(format!("No section: {}", ferrocov_config::pystr::repr(section))));
+            return Err(errors::config_error(format!("No section: {}", ferrocov_config::pystr::repr(section))));
         }
         Ok(self.source().options(section))
     }
@@ -210,14 +205,14 @@ impl PyConfigFile {
         environ: HashMap<String, String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         if let Some(message) = self.source().missing(section, option) {
-            return Err(PyConfigError::new_err(message));
+            return Err(errors::config_error(message));
         }
         let kind = kind_from_name(kind)?;
         let lookup = |k: &str| environ.get(k).cloned();
         let regex_check = python_regex_check(py)?;
         let expand_user = python_expanduser(py)?;
         let ctx = ReadContext { env: &lookup, regex_check: &regex_check, expand_user: Some(&expand_user) };
-        let value = self.source().read(section, option, kind, ctx).map_err(PyConfigError::new_err)?;
+        let value = self.source().read(section, option, kind, ctx).map_err(errors::config_error)?;
         from_value(py, &value)
     }
 
@@ -229,7 +224,7 @@ impl PyConfigFile {
     ) -> PyResult<Bound<'py, PyAny>> {
         let lookup = |k: &str| environ.get(k).cloned();
         let ctx = ReadContext { env: &lookup, regex_check: &|_: &str| Ok(()), expand_user: None };
-        let items = self.source().get_section(section, ctx).map_err(PyConfigError::new_err)?;
+        let items = self.source().get_section(section, ctx).map_err(errors::config_error)?;
         from_value(py, &OptionValue::Table(items))
     }
 }
@@ -275,7 +270,7 @@ fn with_host<T>(
     if let Some(err) = warn_failure.into_inner() {
         return Err(err);
     }
-    result.map_err(|e| config_err(&e))
+    result.map_err(|e| errors::to_py(&e))
 }
 
 /// Regexes are checked by Python's `re`, the engine that will run them.
@@ -390,7 +385,7 @@ fn config_file_options<'py>(py: Python<'py>) -> PyResult<Vec<Bound<'py, PyTuple>
 #[pyfunction]
 fn substitute_variables(text: &str, environ: HashMap<String, String>) -> PyResult<String> {
     let lookup = |k: &str| environ.get(k).cloned();
-    ferrocov_config::substitute(text, &lookup).map_err(PyConfigError::new_err)
+    ferrocov_config::substitute(text, &lookup).map_err(errors::config_error)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

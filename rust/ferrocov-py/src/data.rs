@@ -11,28 +11,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use ferrocov_data as core;
-use ferrocov_data::{DataOptions, ErrorClass, Suffix};
+use ferrocov_data::{DataOptions, Suffix};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyMapping};
+use pyo3::types::{PyBytes, PyMapping};
 
-/// Turn a data-layer error into the `coverage.exceptions` class users catch.
-fn to_pyerr(py: Python<'_>, err: &core::DataError) -> PyErr {
-    let class_name = match err.class() {
-        ErrorClass::Data => "DataError",
-        ErrorClass::NoData => "NoDataError",
-        ErrorClass::Config => "ConfigError",
-    };
-    let build = || -> PyResult<PyErr> {
-        let class = py.import("coverage.exceptions")?.getattr(class_name)?;
-        let kwargs = PyDict::new(py);
-        if let Some(slug) = err.slug() {
-            kwargs.set_item("slug", slug)?;
-        }
-        let exc = class.call((err.to_string(),), Some(&kwargs))?;
-        Ok(PyErr::from_value(exc))
-    };
-    build().unwrap_or_else(|import_error| import_error)
-}
+use crate::errors;
 
 #[pyclass(name = "CoverageData", module = "ferrocov._engine", frozen)]
 pub struct PyCoverageData {
@@ -87,6 +70,12 @@ impl PyCoverageData {
         Ok(body(&mut guard))
     }
 
+    /// Add a tracer's lines, `(file, lines)` pairs, with no Python object
+    /// in between.
+    pub fn add_lines_native(&self, py: Python<'_>, items: &[(String, Vec<u32>)]) -> PyResult<()> {
+        self.run(py, |d| d.add_lines_from(items.iter().map(|(f, l)| (f.as_str(), l.as_slice()))))
+    }
+
     /// Lock the data, letting other Python threads run while we wait.
     ///
     /// A call from the thread that already holds the lock (a `map_path` or
@@ -122,7 +111,7 @@ impl PyCoverageData {
     ) -> PyResult<T> {
         let mut guard = self.lock(py)?;
         let data: &mut core::CoverageData = &mut guard;
-        py.detach(|| op(data)).map_err(|e| to_pyerr(py, &e))
+        py.detach(|| op(data)).map_err(|e| errors::to_py(&e))
     }
 }
 
@@ -318,7 +307,7 @@ impl PyCoverageData {
         let result = ours.update_with(&theirs, &mut mapper);
         match (result, failure) {
             (Err(_), Some(py_err)) => Err(py_err),
-            (Err(e), None) => Err(to_pyerr(py, &e)),
+            (Err(e), None) => Err(errors::to_py(&e)),
             (Ok(()), _) => Ok(()),
         }
     }

@@ -4,16 +4,14 @@ use std::cell::RefCell;
 
 use ferrocov_files::path::{self, NtAbsRule, RelativeDir};
 use ferrocov_files::{
-    FilesError, FrameFacts, InOut, InOutSettings, PackageLocation, PathAliases, ReportFilter, SysPathFacts,
+    FrameFacts, InOut, InOutSettings, PackageLocation, PathAliases, ReportFilter, SysPathFacts,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-pyo3::import_exception!(coverage.exceptions, ConfigError);
+use crate::errors;
 
-fn config_error(e: FilesError) -> PyErr {
-    ConfigError::new_err(e.to_string())
-}
+
 
 /// `(package, origin file or None, submodule search path)` triples from `find_spec`.
 type PyLocation = (String, Option<String>, Vec<String>);
@@ -100,7 +98,7 @@ impl PyInOut {
             module_suffixes,
             sys_path_facts: SysPathFacts { sys_path, source_pkg_locations: locations(source_pkg_locations) },
         };
-        let inner = InOut::new(settings).map_err(config_error)?;
+        let inner = InOut::new(settings).map_err(errors::to_py)?;
         Ok(PyInOut { inner: std::sync::RwLock::new(inner) })
     }
 
@@ -225,7 +223,7 @@ impl PyReportFilter {
     #[new]
     #[pyo3(signature = (include=vec![], omit=vec![]))]
     fn new(include: Vec<String>, omit: Vec<String>) -> PyResult<Self> {
-        Ok(PyReportFilter { inner: ReportFilter::new(&include, &omit).map_err(config_error)? })
+        Ok(PyReportFilter { inner: ReportFilter::new(&include, &omit).map_err(errors::to_py)? })
     }
 
     fn keep(&self, filename: &str) -> bool {
@@ -248,7 +246,7 @@ pub struct PyGlobMatcher {
 impl PyGlobMatcher {
     #[new]
     fn new(patterns: Vec<String>) -> PyResult<Self> {
-        Ok(PyGlobMatcher { inner: ferrocov_files::GlobMatcher::new(&patterns).map_err(config_error)? })
+        Ok(PyGlobMatcher { inner: ferrocov_files::GlobMatcher::new(&patterns).map_err(errors::to_py)? })
     }
 
     #[pyo3(name = "match")]
@@ -302,7 +300,7 @@ impl PyPathAliases {
     }
 
     fn add(&mut self, pattern: &str, result: &str) -> PyResult<()> {
-        self.inner.add(pattern, result).map_err(config_error)
+        self.inner.add(pattern, result).map_err(errors::to_py)
     }
 
     /// `[(pattern, result, regex shown in debug output)]`.
@@ -395,7 +393,7 @@ fn prep_patterns(patterns: Vec<String>) -> Vec<String> {
 #[pyfunction]
 #[pyo3(signature = (patterns, partial=false))]
 fn globs_to_python_regex(patterns: Vec<String>, partial: bool) -> PyResult<String> {
-    ferrocov_files::globs_to_python_regex(&patterns, partial).map_err(config_error)
+    ferrocov_files::globs_to_python_regex(&patterns, partial).map_err(errors::to_py)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -7,6 +7,8 @@ use pyo3::prelude::*;
 mod analysis;
 mod config;
 mod data;
+mod decider;
+mod errors;
 mod files;
 mod lineset;
 mod recorder;
@@ -20,6 +22,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     analysis::register(m)?;
     config::register(m)?;
     data::register(m)?;
+    decider::register(m)?;
     files::register(m)?;
     report::register(m)?;
     sysmon::register(m)?;

@@ -10,6 +10,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::decider::FileDecider;
 use crate::lineset::LineSet;
 
 /// A `RefCell` reached only with the GIL held (every access takes a
@@ -47,12 +48,12 @@ pub enum Decision {
     /// Decided before: record into this file, or (None) skip it.
     Known(Option<u32>),
     /// Never seen: ask `should_trace`, then `settle` the answer.
-    Ask { filename: String, should_trace: Py<PyAny> },
+    Ask { filename: String, decider: Py<FileDecider> },
 }
 
 /// The measured files of one tracer and the decisions that led there.
 pub struct Recorder {
-    should_trace: Py<PyAny>,
+    decider: Py<FileDecider>,
     files: Vec<MeasuredFile>,
     index_by_path: HashMap<String, u32>,
     /// Decisions by `co_filename`: many code objects share one file.
@@ -65,9 +66,9 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    pub fn new(should_trace: Py<PyAny>) -> Self {
+    pub fn new(decider: Py<FileDecider>) -> Self {
         Recorder {
-            should_trace,
+            decider,
             files: Vec::new(),
             index_by_path: HashMap::new(),
             decided_names: HashMap::new(),
@@ -86,7 +87,7 @@ impl Recorder {
         };
         match self.decided_names.get(&filename) {
             Some(decision) => Decision::Known(*decision),
-            None => Decision::Ask { filename, should_trace: self.should_trace.clone_ref(py) },
+            None => Decision::Ask { filename, decider: self.decider.clone_ref(py) },
         }
     }
 
@@ -148,6 +149,14 @@ impl Recorder {
         Ok(out)
     }
 
+    /// The lines seen so far, `(file, lines)`, forgetting them (the
+    /// decisions stay valid).
+    pub fn take_lines(&mut self) -> Vec<(String, Vec<u32>)> {
+        let taken = self.files.iter().map(|file| (file.path.clone(), file.lines.to_vec())).collect();
+        self.clear_lines();
+        taken
+    }
+
     /// Forget collected lines; the decisions stay valid.
     pub fn clear_lines(&mut self) {
         for file in &mut self.files {
@@ -156,7 +165,15 @@ impl Recorder {
     }
 }
 
-/// Call `should_trace(filename, frame)`; run with no borrow of a core held.
-pub fn ask(py: Python<'_>, should_trace: &Py<PyAny>, filename: &str, frame: Py<PyAny>) -> PyResult<Option<String>> {
-    should_trace.call1(py, (filename, frame))?.extract::<Option<String>>(py)
+/// Ask the decider about a new file; run with no borrow of a core held.
+pub fn ask(py: Python<'_>, decider: &Py<FileDecider>, filename: &str, frame: Py<PyAny>) -> PyResult<Option<String>> {
+    decider.get().decide(py, filename, frame.bind(py))
+}
+
+/// A tracer's decider: a `FileDecider`, or a Python callable wrapped in one.
+pub fn decider_from(should_trace: &Bound<'_, PyAny>) -> PyResult<Py<FileDecider>> {
+    match should_trace.cast::<FileDecider>() {
+        Ok(decider) => Ok(decider.clone().unbind()),
+        Err(_) => Py::new(should_trace.py(), FileDecider::from_callable(should_trace.clone().unbind())),
+    }
 }

@@ -4,14 +4,14 @@
 //! so callers catch exactly what they would catch from coverage.py.
 use ferrocov_report::{
     display_covered_checked, format_fail_under_msg, format_lines, render_text, should_fail_under,
-    FileRow, LineNo, Numbers, ReportError, ReportFormat, TextReportOptions,
+    FileRow, LineNo, Numbers, ReportFormat, TextReportOptions,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-pyo3::import_exception!(coverage.exceptions, ConfigError);
-pyo3::import_exception!(coverage.exceptions, NoDataError);
+use crate::errors;
+
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(render_text_report, m)?)?;
@@ -22,13 +22,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-fn to_py_err(err: &ReportError) -> PyErr {
-    if err.is_config_error() {
-        ConfigError::new_err(err.to_string())
-    } else {
-        NoDataError::new_err(err.to_string())
-    }
-}
 
 /// One row as Python passes it: (name, n_statements, n_excluded, n_missing,
 /// n_branches, n_partial_branches, n_missing_branches, missing_text).
@@ -71,7 +64,7 @@ fn text_options(options: &Bound<'_, PyDict>) -> PyResult<TextReportOptions> {
         match key.as_str() {
             "format" => {
                 if let Some(format) = value.extract::<Option<String>>()? {
-                    opts.format = format.parse::<ReportFormat>().map_err(|e| to_py_err(&e))?;
+                    opts.format = format.parse::<ReportFormat>().map_err(|e| errors::to_py(&e))?;
                 }
             }
             "branches" => opts.branches = value.is_truthy()?,
@@ -101,7 +94,7 @@ fn render_text_report(
     let rows: Vec<FileRow> = rows.into_iter().map(file_row).collect();
     let report = py
         .detach(|| render_text(&rows, &opts))
-        .map_err(|e| to_py_err(&e))?;
+        .map_err(|e| errors::to_py(&e))?;
     Ok((report.text, report.pc_covered))
 }
 
@@ -143,19 +136,19 @@ fn py_format_lines(
 #[pyfunction]
 #[pyo3(name = "should_fail_under")]
 fn py_should_fail_under(total: f64, fail_under: f64, precision: i64) -> PyResult<bool> {
-    should_fail_under(total, fail_under, precision).map_err(|e| to_py_err(&e))
+    should_fail_under(total, fail_under, precision).map_err(|e| errors::to_py(&e))
 }
 
 /// "total of T is less than fail-under=F".
 #[pyfunction]
 #[pyo3(name = "format_fail_under_msg")]
 fn py_format_fail_under_msg(total: f64, fail_under: f64, precision: i64) -> PyResult<String> {
-    format_fail_under_msg(total, fail_under, precision).map_err(|e| to_py_err(&e))
+    format_fail_under_msg(total, fail_under, precision).map_err(|e| errors::to_py(&e))
 }
 
 /// A percentage as reports show it (coverage.results.display_covered).
 #[pyfunction]
 #[pyo3(name = "display_covered")]
 fn py_display_covered(pc: f64, precision: i64) -> PyResult<String> {
-    display_covered_checked(pc, precision).map_err(|e| to_py_err(&e))
+    display_covered_checked(pc, precision).map_err(|e| errors::to_py(&e))
 }

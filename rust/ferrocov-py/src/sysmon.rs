@@ -21,11 +21,12 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict};
-use pyo3::import_exception;
 
-use crate::recorder::{ask, Decision, GilRefCell, Recorder};
+use crate::data::PyCoverageData;
+use crate::errors;
+use crate::decider::FileDecider;
+use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
 
-import_exception!(coverage.exceptions, CoverageException);
 
 /// The name `use_tool_id` registers, the one coverage.py uses, so tools
 /// that look at `sys.monitoring.get_tool()` see a coverage tool.
@@ -71,7 +72,7 @@ struct Monitoring {
 impl Monitoring {
     fn load(py: Python<'_>) -> PyResult<Self> {
         let module = py.import("sys")?.getattr("monitoring").map_err(|_| {
-            CoverageException::new_err("sys.monitoring isn't available in this version of Python")
+            errors::coverage_error("sys.monitoring isn't available in this version of Python")
         })?;
         let events = module.getattr("events")?;
         let mask = |set: &[Event]| -> PyResult<i64> {
@@ -110,7 +111,7 @@ impl Monitoring {
             }
             holders.push(format!("{tool_id} by {}", holder.repr()?));
         }
-        Err(CoverageException::new_err(format!(
+        Err(errors::coverage_error(format!(
             "Can't measure with sys.monitoring: tool ids are already in use ({})",
             holders.join(", ")
         )))
@@ -319,15 +320,15 @@ impl SysmonTracer {
                     }
                     StartStep::Answer(core.disable(py))
                 }
-                Decision::Ask { filename, should_trace } => StartStep::Ask { filename, should_trace },
+                Decision::Ask { filename, decider } => StartStep::Ask { filename, decider },
             }
         });
-        let (filename, should_trace) = match step {
+        let (filename, decider) = match step {
             StartStep::Answer(answer) => return answer,
-            StartStep::Ask { filename, should_trace } => (filename, should_trace),
+            StartStep::Ask { filename, decider } => (filename, decider),
         };
         // should_trace is Python code: asked with no borrow held.
-        let answer = ask(py, &should_trace, &filename, current_frame(py));
+        let answer = ask(py, &decider, &filename, current_frame(py));
         self.handle(
             py,
             || py.None(),
@@ -358,19 +359,21 @@ enum StartStep {
     /// The callback's answer (DISABLE, or None).
     Answer(Py<PyAny>),
     /// A new file name: `should_trace` must be asked.
-    Ask { filename: String, should_trace: Py<PyAny> },
+    Ask { filename: String, decider: Py<FileDecider> },
 }
 
 #[pymethods]
 impl SysmonTracer {
+    /// `should_trace` is a `FileDecider`, or a callable
+    /// `(filename, frame) -> name | None`.
     #[new]
-    fn new(should_trace: Py<PyAny>) -> Self {
+    fn new(should_trace: &Bound<'_, PyAny>) -> PyResult<Self> {
         let core = SysmonCore {
-            recorder: Recorder::new(should_trace),
+            recorder: Recorder::new(decider_from(should_trace)?),
             measured_codes: HashMap::new(),
             monitoring: None,
         };
-        SysmonTracer { active: AtomicBool::new(false), core: GilRefCell::new(core) }
+        Ok(SysmonTracer { active: AtomicBool::new(false), core: GilRefCell::new(core) })
     }
 
     /// Claim a tool id and start measuring new frames in every thread.
@@ -413,6 +416,20 @@ impl SysmonTracer {
     /// Lines seen so far: `{canonical_filename: [line, ...]}`.
     fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.with_core(py, |core| core.recorder.lines(py))?
+    }
+
+    /// Move the collected lines into `data` (an `_engine.CoverageData`)
+    /// without making Python objects; say whether anything ran since the
+    /// last flush (nothing is written then).
+    fn flush_into(&self, py: Python<'_>, data: &Bound<'_, PyCoverageData>) -> PyResult<bool> {
+        let taken = self.with_core(py, |core| core.recorder.take_activity().then(|| core.recorder.take_lines()))?;
+        match taken {
+            Some(lines) => {
+                data.get().add_lines_native(py, &lines)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
 
     /// Was any event seen since the last call? Resets the flag.

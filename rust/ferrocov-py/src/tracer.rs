@@ -24,7 +24,8 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::recorder::{ask, Decision, GilRefCell, Recorder};
+use crate::data::PyCoverageData;
+use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
 
 /// The first fields of CPython's `PyFrameObject`, identical in 3.11, 3.12
 /// and 3.13 (Include/internal/pycore_frame.h). We only write
@@ -220,9 +221,9 @@ impl Tracer {
         let decision = self.core.borrow_mut(py)?.recorder.lookup(py, code);
         let file = match decision {
             Decision::Known(file) => file,
-            Decision::Ask { filename, should_trace } => {
+            Decision::Ask { filename, decider } => {
                 let frame = unsafe { Bound::from_borrowed_ptr(py, frame.cast::<ffi::PyObject>()) }.unbind();
-                let answer = ask(py, &should_trace, &filename, frame);
+                let answer = ask(py, &decider, &filename, frame);
                 self.core.borrow_mut(py)?.recorder.settle(filename, answer)
             }
         };
@@ -254,14 +255,16 @@ fn what_of(event: &str) -> c_int {
 
 #[pymethods]
 impl Tracer {
+    /// `should_trace` is a `FileDecider`, or a callable
+    /// `(filename, frame) -> name | None`.
     #[new]
-    fn new(should_trace: Py<PyAny>) -> Self {
-        let core = TracerCore { recorder: Recorder::new(should_trace), silenced: Vec::new() };
-        Tracer {
+    fn new(should_trace: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let core = TracerCore { recorder: Recorder::new(decider_from(should_trace)?), silenced: Vec::new() };
+        Ok(Tracer {
             generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
             active: AtomicBool::new(false),
             core: GilRefCell::new(core),
-        }
+        })
     }
 
     /// The tracer called as a Python trace function: what happens after a
@@ -328,6 +331,20 @@ impl Tracer {
     /// Lines seen so far: `{canonical_filename: [line, ...]}`.
     fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.with_core(py, |core| core.recorder.lines(py))?
+    }
+
+    /// Move the collected lines into `data` (an `_engine.CoverageData`)
+    /// without making Python objects; say whether anything ran since the
+    /// last flush (nothing is written then).
+    fn flush_into(&self, py: Python<'_>, data: &Bound<'_, PyCoverageData>) -> PyResult<bool> {
+        let taken = self.with_core(py, |core| core.recorder.take_activity().then(|| core.recorder.take_lines()))?;
+        match taken {
+            Some(lines) => {
+                data.get().add_lines_native(py, &lines)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
 
     /// Was any event seen since the last call? Resets the flag.
