@@ -78,7 +78,9 @@ def bench(session: nox.Session) -> None:
     install_ferrocov(session, profile="release")
     oracle = session.run("python", "tests/oracle_env.py", silent=True).strip().splitlines()[-1]
     python = str(Path(session.virtualenv.location) / "bin" / "python")
-    session.run("python", "tests/bench/run_bench.py", "--ferrocov-python", python, "--oracle-python", oracle, *session.posargs)
+    session.run(
+        "python", "tests/bench/run_bench.py", "--ferrocov-python", python, "--oracle-python", oracle, *session.posargs
+    )
 
 
 @nox.session(python=PYTHONS)
@@ -87,3 +89,13 @@ def compat(session: nox.Session) -> None:
     session.install("pytest", "pytest-xdist", "hypothesis", "flaky")
     install_ferrocov(session)
     session.run("python", "tests/compat/run_compat.py", *session.posargs)
+
+
+@nox.session(python="3.12")
+def lint(session: nox.Session) -> None:
+    """The type stub of the native module checked against the built wheel, and ruff."""
+    session.install("mypy", "ruff")
+    install_ferrocov(session)
+    # Against the installed wheel: its .so and the _engine.pyi and py.typed it ships.
+    session.run("python", "-m", "mypy.stubtest", "ferrocov._engine")
+    session.run("ruff", "check", "pytest_plugin", "tests", "noxfile.py")

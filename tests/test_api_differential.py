@@ -13,8 +13,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 PROGRAM = textwrap.dedent(
     '''
     import threading

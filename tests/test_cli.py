@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from test_cli_support import SideBySide, clean_env, run_coverage
 
 SAMPLE = {

@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from test_cli_support import SideBySide
 
 PROBE = """\

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from test_cli_support import SideBySide
 
 DEEP = {

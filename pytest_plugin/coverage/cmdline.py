@@ -19,13 +19,15 @@ import sys
 import textwrap
 import traceback
 import types
-from typing import Any, Callable, Iterable, NoReturn
+from collections.abc import Callable, Iterable
+from typing import Any, NoReturn
 
 from coverage import env
 from coverage.control import DEFAULT_DATAFILE, Coverage
 from coverage.exceptions import CoverageException, NoSource, _ExceptionDuringRun
 from coverage.execfile import PyRunner
 from coverage.version import __url__, __version__
+
 # The fail-under arithmetic (precision, rounding, message) lives in the engine.
 from ferrocov._engine import format_fail_under_msg, should_fail_under
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from coverage.exceptions import ConfigError, CoverageException
 from ferrocov import _engine

@@ -109,7 +109,9 @@ class CoverageConfig:
         ("debug", "concurrency", "plugins", "report_omit", "report_include", "run_omit", "run_include", "patch")
     )
     # File paths made absolute by `serialize`: (attribute, only if it exists).
-    SERIALIZE_ABSPATH = frozenset((("data_file", False), ("debug_file", False), ("source", True), ("source_dirs", False)))
+    SERIALIZE_ABSPATH = frozenset(
+        (("data_file", False), ("debug_file", False), ("source", True), ("source_dirs", False))
+    )
     CONCURRENCY_CHOICES: Final[set[str]] = {"thread", "gevent", "greenlet", "eventlet", "multiprocessing"}
     LIGHT_THREADS = frozenset(("greenlet", "eventlet", "gevent"))
     CONFIG_FILE_OPTIONS: tuple[tuple[str, str, str], ...] = tuple(

@@ -17,8 +17,9 @@ import signal
 import sys
 import threading
 import warnings
+from collections.abc import Callable, Iterable, Iterator
 from types import FrameType
-from typing import IO, Any, Callable, ClassVar, Iterable, Iterator
+from typing import IO, Any, ClassVar
 
 from coverage import env
 from coverage.collector import Collector
@@ -26,8 +27,8 @@ from coverage.config import CoverageConfig, read_coverage_config
 from coverage.exceptions import ConfigError, CoverageException, CoverageWarning
 from coverage.files import abs_file, relative_directory, relative_filename, set_relative_directory
 from coverage.inorout import InOrOut
-from coverage.patch import apply_patches
 from coverage.misc import bool_or_none, ensure_dir_for_file, join_regex
+from coverage.patch import apply_patches
 from coverage.sqldata import CoverageData
 from coverage.version import __url__, __version__
 from ferrocov import _engine

@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 
-from coverage.exceptions import ConfigError
+from coverage.exceptions import ConfigError  # noqa: F401  (coverage.files has this name too)
 from ferrocov import _engine
 
 __all__ = [
@@ -187,7 +187,7 @@ class TreeMatcher(Matcher):
         super().__init__(self.original_paths, name=name, caption=caption, debug=debug)
         self.paths = [abs_file(p) for p in paths_list]
         if debug:
-            for p, ap in zip(paths_list, self.paths):
+            for p, ap in zip(paths_list, self.paths, strict=True):
                 if ap != p:
                     debug(f"        Normalized {p!r} to {ap!r}")
         self._engine = _engine.TreeMatcher(self.paths)

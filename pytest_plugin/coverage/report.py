@@ -99,7 +99,7 @@ def analyze_files(cov: Coverage, files: list[tuple[str, str]]) -> list[Analysis]
     sources = [canonical_filename(source) for _, source in files]
     results = _engine.analyze_files(sources, cov._exclude_regex("exclude") or None)
     analyses = []
-    for (data_name, _), source, result in zip(files, sources, results):
+    for (data_name, _), source, result in zip(files, sources, results, strict=True):
         if isinstance(result, BaseException):
             if isinstance(result, NotPython) and not _should_be_python(source):
                 continue

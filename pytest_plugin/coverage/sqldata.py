@@ -18,9 +18,8 @@ import zlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
-from ferrocov import _engine
-
 from coverage.exceptions import ConfigError, DataError
+from ferrocov import _engine
 
 __all__ = ["CoverageData", "SCHEMA_VERSION", "filename_match", "filename_suffix", "good_filename_match"]
 

@@ -22,15 +22,15 @@ import shutil
 import socket
 import sys
 import warnings
+from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import coverage
 from coverage.data import CoverageData
 from coverage.exceptions import CoverageException, CoverageWarning
 from coverage.sqldata import filename_suffix
-
 from pytest_cov import CentralCovContextWarning, DistCovError
 
 TERM_REPORTS = ("term", "term-missing")
