@@ -68,7 +68,27 @@ def main() -> int:
             f"{workload.stem:<20} {base:>8.3f} {med['ferrocov']:>9.3f} {med['coverage.py']:>12.3f}"
             f" {med['ferrocov'] / base:>10.2f}x {med['coverage.py'] / base:>13.2f}x"
         )
+    if not args.branch:
+        startup_table(args)
     return 0
+
+
+def startup_table(args: argparse.Namespace) -> None:
+    """`coverage run` of a program importing 500 generated modules."""
+    import startup
+
+    with tempfile.TemporaryDirectory() as scratch:
+        med = startup.times(args.ferrocov_python, args.oracle_python, Path(scratch), args.runs)
+    base = med["plain"]
+    print(f"\nStart-up: {startup.MODULES} modules imported, median of {args.runs} runs")
+    for name, seconds in med.items():
+        print(f"{name:<26} {seconds:>8.3f} s {seconds / base:>8.2f}x")
+    with tempfile.TemporaryDirectory() as scratch:
+        calls = subprocess.run(
+            [args.ferrocov_python, str(Path(__file__).parent / "startup.py")],
+            cwd=scratch, capture_output=True, text=True, check=True,
+        ).stdout
+    print(calls, end="")
 
 
 if __name__ == "__main__":
