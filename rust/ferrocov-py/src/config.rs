@@ -13,11 +13,9 @@ use ferrocov_config::{
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
-use crate::errors;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 
-/// coverage's own exception class, so users catch what they always caught.
-
+use crate::errors;
 
 /// The resolved configuration of one `Coverage` object.
 #[pyclass(name = "Config", module = "ferrocov._engine")]
