@@ -5,8 +5,10 @@
 //!
 //! These run on the test thread's default stack (2 MiB), no bigger than the
 //! worker threads analysis runs on. A stack overflow aborts the whole test
-//! binary, so the tests are ignored until the deep-nesting fix lands; run
-//! them with `cargo test --test fuzz_deep_nesting -- --ignored`.
+//! binary, so the deeply nested sources are ignored until the deep-nesting
+//! fix lands; run them with `cargo test --test fuzz_deep_nesting -- --ignored`.
+//! Deeply nested exclusion regexes (which the Python parser never sees)
+//! already stop at the regex parser's nesting limit and run by default.
 //!
 //! Budget: `FERROCOV_FUZZ_CASES` cases per property (default below).
 
@@ -207,6 +209,25 @@ fn shallow_versions_are_valid_python() {
 
 proptest! {
     #![proptest_config(ferrocov_fuzz::config(DEFAULT_CASES))]
+
+    /// An exclusion regex nested to any depth compiles or is a bad
+    /// exclusion regex; Python source of one line is enough to try it.
+    #[test]
+    fn deeply_nested_exclusion_regex(
+        form in prop::sample::select(vec!["(", "(?:", "(?=", "[", "(?P<g>"]),
+        depth in 1usize..=MAX_DEPTH,
+    ) {
+        let close = if form == "[" { "]" } else { ")" };
+        let pattern = wrapped(form, "x", close, depth);
+        let opts = AnalysisOptions { exclude: Some(pattern), version: PythonVersion::new(3, 12) };
+        match analyze_source("x = 1  # x\n", "deep.py", &opts) {
+            Ok(_) => {}
+            Err(AnalysisError::NotPython { message, .. }) => {
+                prop_assert!(message.starts_with("bad exclusion regex"), "{}", message);
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     #[ignore = "enable once the deep-nesting fix lands"]
