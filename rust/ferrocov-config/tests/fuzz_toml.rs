@@ -209,23 +209,6 @@ proptest! {
         let _ = load_bytes("pyproject.toml", text.as_bytes(), &Env::new(&vars));
     }
 
-    /// Deep nesting meets the TOML parser's recursion limit (an error)
-    /// rather than the end of the stack, at any depth.
-    #[test]
-    fn deeply_nested_toml_is_an_error(
-        form in prop::sample::select(vec!["arrays", "inline tables", "dotted keys", "table header"]),
-        depth in prop_oneof![1usize..200, 200usize..=100_000],
-    ) {
-        let text = match form {
-            "arrays" => format!("[tool.coverage.run]\nsource = {}\"src\"{}\n", "[".repeat(depth), "]".repeat(depth)),
-            "inline tables" => format!("[tool.coverage.my_plugin]\nx = {}1{}\n", "{a = ".repeat(depth), "}".repeat(depth)),
-            "dotted keys" => format!("[tool.coverage.my_plugin]\n{} = 1\n", vec!["a"; depth].join(".")),
-            _ => format!("[tool.coverage.{}]\nx = 1\n", vec!["a"; depth].join(".")),
-        };
-        parse_and_read(&text, &Env::new(&[]));
-        let _ = load_bytes("pyproject.toml", text.as_bytes(), &Env::new(&[]));
-    }
-
     /// Well-typed values come back from `get_option` exactly as written.
     #[test]
     fn typed_toml_values_read_back(options in typed_options(), prefixed in any::<bool>()) {
@@ -250,5 +233,27 @@ proptest! {
             let got = config.get_option(&spec.qualified()).unwrap();
             prop_assert_eq!(got, value.expected(), "{} in\n{}", spec.qualified(), text);
         }
+    }
+}
+
+proptest! {
+    // A case costs tens of milliseconds at the larger depths.
+    #![proptest_config(ferrocov_fuzz::config_share(48, 20))]
+
+    /// Deep nesting meets the TOML parser's recursion limit (an error)
+    /// rather than the end of the stack, at any depth.
+    #[test]
+    fn deeply_nested_toml_is_an_error(
+        form in prop::sample::select(vec!["arrays", "inline tables", "dotted keys", "table header"]),
+        depth in prop_oneof![1usize..200, 200usize..=100_000],
+    ) {
+        let text = match form {
+            "arrays" => format!("[tool.coverage.run]\nsource = {}\"src\"{}\n", "[".repeat(depth), "]".repeat(depth)),
+            "inline tables" => format!("[tool.coverage.my_plugin]\nx = {}1{}\n", "{a = ".repeat(depth), "}".repeat(depth)),
+            "dotted keys" => format!("[tool.coverage.my_plugin]\n{} = 1\n", vec!["a"; depth].join(".")),
+            _ => format!("[tool.coverage.{}]\nx = 1\n", vec!["a"; depth].join(".")),
+        };
+        parse_and_read(&text, &Env::new(&[]));
+        let _ = load_bytes("pyproject.toml", text.as_bytes(), &Env::new(&[]));
     }
 }

@@ -42,6 +42,16 @@ pub fn config(default_cases: u32) -> Config {
     Config { cases: cases(default_cases), failure_persistence: None, ..Config::default() }
 }
 
+/// For a costly property: `default_cases` by default, and only a
+/// `1/divisor` share of `$FERROCOV_FUZZ_CASES` in a long run.
+pub fn config_share(default_cases: u32, divisor: u32) -> Config {
+    let cases = match std::env::var(CASES_VAR).ok().and_then(|v| v.trim().parse::<u32>().ok()).filter(|&n| n > 0) {
+        Some(n) => (n / divisor.max(1)).max(1),
+        None => default_cases,
+    };
+    Config { cases, ..config(default_cases) }
+}
+
 /// Bytes that show as an escaped byte string in failure reports, so a
 /// shrunk input can be pasted into a regression test.
 #[derive(Clone, PartialEq, Eq)]
@@ -285,6 +295,7 @@ mod tests {
             assert_eq!(cases(77), 77);
             assert_eq!(config(77).cases, 77);
             assert!(config(77).failure_persistence.is_none());
+            assert_eq!(config_share(9, 20).cases, 9);
         }
     }
 
