@@ -82,7 +82,7 @@ pub fn load_bytes(name: &str, bytes: &[u8], env: &Env) -> Result<CoverageConfig,
     match &result {
         Ok(config) => {
             assert_eq!(config.config_file.as_deref(), Some(path.as_str()));
-            assert_eq!(config.config_files_read, [path.clone()]);
+            assert_eq!(config.config_files_read, std::slice::from_ref(&path));
         }
         Err(ConfigError::BadFile { file, detail }) => {
             assert_eq!(file, &path);
