@@ -66,7 +66,7 @@ def rust(session: nox.Session) -> None:
 
 # The property ("fuzz") test targets and their cases per property for the
 # long run (a few costly properties take a share); plain `cargo test` runs a
-# few hundred at most. About 8 minutes in all on two cores.
+# few hundred at most. About 6 minutes in all on two cores.
 FUZZ_TARGETS = [
     ("ferrocov-config", "fuzz_ini", 20_000),
     ("ferrocov-config", "fuzz_toml", 20_000),
