@@ -64,6 +64,27 @@ def rust(session: nox.Session) -> None:
     session.run("cargo", "test", "--workspace", "--exclude", "ferrocov-py", "-q", external=True, env=BUILD_ENV)
 
 
+# The property ("fuzz") test targets and their cases per property for the
+# long run (a few costly properties take a share); plain `cargo test` runs a
+# few hundred at most. About 6 minutes in all on two cores.
+FUZZ_TARGETS = [
+    ("ferrocov-config", "fuzz_ini", 20_000),
+    ("ferrocov-config", "fuzz_toml", 20_000),
+    ("ferrocov-analysis", "fuzz_analysis", 20_000),
+    ("ferrocov-analysis", "fuzz_deep_nesting", 200),
+    ("ferrocov-data", "fuzz_data_reader", 3_000),
+]
+
+
+@nox.session(python=False)
+def fuzz(session: nox.Session) -> None:
+    """Property tests with a long budget; `nox -s fuzz -- 0.1` scales the case counts."""
+    scale = float(session.posargs[0]) if session.posargs else 1.0
+    for package, target, cases in FUZZ_TARGETS:
+        env = {**BUILD_ENV, "FERROCOV_FUZZ_CASES": str(max(1, round(cases * scale)))}
+        session.run("cargo", "test", "-q", "-p", package, "--test", target, external=True, env=env)
+
+
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The pytest suite, through the installed wheel, with the oracle beside it."""

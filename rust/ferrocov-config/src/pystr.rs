@@ -67,8 +67,9 @@ pub fn parse_int(text: &str) -> Result<i64, String> {
         return Err(err());
     }
     let clean = remove_digit_underscores(digits).ok_or_else(err)?;
-    let magnitude: i64 = clean.parse().map_err(|_| err())?;
-    Ok(if negative { -magnitude } else { magnitude })
+    // Parsed with its sign: the magnitude of i64::MIN is no i64.
+    let signed = if negative { format!("-{clean}") } else { clean };
+    signed.parse().map_err(|_| err())
 }
 
 /// `float(text)`; the error is Python's message.
@@ -121,6 +122,17 @@ mod tests {
         assert!(parse_int("1__0").is_err());
         assert!(parse_int("").is_err());
         assert!(parse_int("_1").is_err());
+    }
+
+    #[test]
+    fn ints_at_the_i64_limits() {
+        // Found by tests/fuzz_ini.rs: the negation came after parsing the
+        // magnitude, which for i64::MIN overflows.
+        assert_eq!(parse_int("-9223372036854775808"), Ok(i64::MIN));
+        assert_eq!(parse_int("-9_223_372_036_854_775_808"), Ok(i64::MIN));
+        assert_eq!(parse_int("9223372036854775807"), Ok(i64::MAX));
+        assert!(parse_int("9223372036854775808").is_err());
+        assert!(parse_int("-9223372036854775809").is_err());
     }
 
     #[test]
