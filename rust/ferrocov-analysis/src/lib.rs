@@ -6,6 +6,7 @@
 //! have no compiler, so `compiled_lines` emulates, per version, which
 //! statements the compiler keeps from the AST.
 
+mod bracket_scan;
 mod compiled_lines;
 mod constants;
 mod error;

@@ -180,6 +180,7 @@ fn parser_rules_of(expr: &Expr) -> usize {
 /// A compound statement's body costs the parser a few rule levels too.
 fn parser_rules_of_stmt(stmt: &Stmt) -> usize {
     match stmt {
+        Stmt::If(_) => 4,
         Stmt::FunctionDef(_)
         | Stmt::ClassDef(_)
         | Stmt::If(_)
@@ -192,9 +193,34 @@ fn parser_rules_of_stmt(stmt: &Stmt) -> usize {
     }
 }
 
+impl DepthMeter {
+    /// ruff keeps `elif`/`else` clauses in a flat list, CPython nests each
+    /// one in the previous `If`'s `orelse` (and its parser recurses per
+    /// clause): clause `i` sits `i + 1` levels deeper than the `if`.
+    fn visit_if<'a>(&mut self, stmt: &'a ruff_python_ast::StmtIf) {
+        self.visit_expr(&stmt.test);
+        self.visit_body(&stmt.body);
+        for (i, clause) in stmt.elif_else_clauses.iter().enumerate() {
+            let levels = i + 1;
+            self.nodes += levels;
+            self.parser_rules += levels;
+            self.record();
+            if let Some(test) = &clause.test {
+                self.visit_expr(test);
+            }
+            self.visit_body(&clause.body);
+            self.nodes -= levels;
+            self.parser_rules -= levels;
+        }
+    }
+}
+
 impl<'a> Visitor<'a> for DepthMeter {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        self.descend(parser_rules_of_stmt(stmt), |meter| walk_stmt(meter, stmt));
+        match stmt {
+            Stmt::If(if_stmt) => self.descend(parser_rules_of_stmt(stmt), |meter| meter.visit_if(if_stmt)),
+            _ => self.descend(parser_rules_of_stmt(stmt), |meter| walk_stmt(meter, stmt)),
+        }
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {

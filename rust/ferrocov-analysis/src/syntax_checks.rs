@@ -6,6 +6,7 @@ use ruff_python_ast::{Mod, ModModule, PySourceType, Stmt};
 use ruff_python_parser::{ParseOptions, Parsed};
 use ruff_text_size::Ranged;
 
+use crate::bracket_scan;
 use crate::line_index::LineIndex;
 use crate::nesting::{self, DeepTree, TooDeep};
 use crate::PythonVersion;
@@ -37,9 +38,20 @@ pub fn parse_checked(
     version: PythonVersion,
     index: &LineIndex,
 ) -> Result<DeepTree<Parsed<ModModule>>, ParseFailure> {
+    let brackets = bracket_scan::scan(text, MAX_BRACKET_LEVELS);
+    if let Some(line) = brackets.exceeded_at {
+        return Err(SyntaxProblem { message: "too many nested parentheses".into(), line }.into());
+    }
     let target = ruff_python_ast::PythonVersion { major: version.major, minor: version.minor };
     let options = ParseOptions::from(PySourceType::Python).with_target_version(target);
-    let parsed = ruff_python_parser::parse_unchecked(text, options);
+    let parse = || ruff_python_parser::parse_unchecked(text, options);
+    let parsed = if brackets.with_fstrings > MAX_BRACKET_LEVELS {
+        // Only f-strings nest this deep (the tokens check below decides):
+        // parse on a stack sized for the upper bound.
+        stacker::grow(brackets.with_fstrings.saturating_mul(4 * 1024) + (16 << 20), parse)
+    } else {
+        parse()
+    };
     // Measured first: until the tree is owned by a `DeepTree`, any walk or
     // drop of it could overflow the stack.
     let depth = nesting::measure(parsed.syntax());

@@ -37,6 +37,7 @@ const KINDS: &[(&str, Maker)] = &[
     ("lambda", |n| format!("x = {}1\n", "lambda: ".repeat(n))),
     ("ifexp", |n| format!("x = {}1\n", "1 if a else ".repeat(n))),
     ("sadd", |n| format!("x = 'a'{}\n", "+'a'".repeat(n))),
+    ("elif", |n| format!("if x:\n    pass\n{}", "elif x:\n    pass\n".repeat(n))),
 ];
 
 #[test]
@@ -85,6 +86,8 @@ fn limits_match_coverage_py() {
         ("ifexp", 13, 5966, MemoryError, PARSER),
         ("plus", 13, 9986, RecursionError, COMPILING),
         ("pow", 13, 2983, MemoryError, PARSER),
+        // Measured in-process; as deep as `neg` on 3.11/3.12.
+        ("elif", 13, 5962, MemoryError, PARSER),
         // Far past the limit the messages are those of other checks.
         ("plus", 12, 39_999, RecursionError, BUILDING),
         ("attr", 13, 39_999, RecursionError, BUILDING),

@@ -1,12 +1,12 @@
-//! Deeply nested sources: `analyze_source` returns an analysis or
-//! `NotPython` (CPython itself gives up at a few hundred levels: "too many
-//! nested parentheses", "too many levels of indentation"), and never
-//! crashes, whatever the depth.
+//! Deeply nested sources: `analyze_source` returns an analysis, `NotPython`
+//! (CPython's tokenizer gives up at a few hundred levels: "too many nested
+//! parentheses", "too many levels of indentation") or `CompilerRefused`
+//! (its parser and compiler near 3,000-10,000 levels), and never crashes,
+//! whatever the depth.
 //!
 //! These run on the test thread's default stack (2 MiB), no bigger than the
-//! worker threads analysis runs on. A stack overflow aborts the whole test
-//! binary, so the deeply nested sources are ignored until the deep-nesting
-//! fix lands; run them with `cargo test --test fuzz_deep_nesting -- --ignored`.
+//! worker threads analysis runs on: a stack overflow would abort the whole
+//! test binary.
 //! Deeply nested exclusion regexes (which the Python parser never sees)
 //! already stop at the regex parser's nesting limit and run by default.
 //!
@@ -165,12 +165,16 @@ fn check(kind: &str, depth: usize, text: &str) {
             assert!(analysis.statements.iter().all(|&l| (1..=lines).contains(&l)), "{kind} at depth {depth}");
         }
         Err(AnalysisError::NotPython { filename, .. }) => assert_eq!(filename, "deep.py"),
+        Err(AnalysisError::CompilerRefused { filename, .. }) => {
+            assert_eq!(filename, "deep.py");
+            // CPython accepts every tree shallower than this on every version.
+            assert!(depth > 900, "{kind} refused at depth {depth} only");
+        }
         Err(other) => panic!("{kind} at depth {depth}: {other:?}"),
     }
 }
 
 #[test]
-#[ignore = "enable once the deep-nesting fix lands"]
 fn deep_expressions_at_fixed_depths() {
     for &kind in EXPRESSION_KINDS {
         for depth in [500, 5_000, MAX_DEPTH] {
@@ -180,7 +184,6 @@ fn deep_expressions_at_fixed_depths() {
 }
 
 #[test]
-#[ignore = "enable once the deep-nesting fix lands"]
 fn deep_blocks_at_fixed_depths() {
     for &kind in BLOCK_KINDS {
         for depth in [101, 500, MAX_BLOCK_DEPTH] {
@@ -230,19 +233,16 @@ proptest! {
     }
 
     #[test]
-    #[ignore = "enable once the deep-nesting fix lands"]
     fn deep_expression_any_kind(kind in prop::sample::select(EXPRESSION_KINDS), depth in 1usize..=MAX_DEPTH) {
         check(kind, depth, &expression_source(kind, depth));
     }
 
     #[test]
-    #[ignore = "enable once the deep-nesting fix lands"]
     fn deep_blocks_any_kind(kind in prop::sample::select(BLOCK_KINDS), depth in 1usize..=MAX_BLOCK_DEPTH) {
         check(kind, depth, &block_source(kind, depth));
     }
 
     #[test]
-    #[ignore = "enable once the deep-nesting fix lands"]
     fn deep_mixed_nesting(seed in any::<u64>(), depth in 1usize..=MAX_DEPTH) {
         check("mixed", depth, &mixed_source(seed, depth));
     }
