@@ -1,5 +1,6 @@
 //! One data file shared by several writers (processes, in real use): what
-//! each adds must land whatever the others did in between.
+//! each adds must land whatever the others did in between, and a writer
+//! stopped in the middle of a transaction must not spoil the file.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,11 @@ fn fresh_read(path: &Path) -> CoverageData {
     let mut data = data_at(path);
     data.read().unwrap();
     data
+}
+
+fn integrity(path: &Path) -> String {
+    let conn = Connection::open(path).unwrap();
+    conn.query_row("pragma integrity_check", [], |r| r.get(0)).unwrap()
 }
 
 #[test]
@@ -112,6 +118,70 @@ fn a_file_erased_between_calls_is_set_up_again() {
     let mut all = fresh_read(&path);
     assert_eq!(all.measured_files(), ["b.py"]);
     assert_eq!(all.lines("b.py").unwrap(), Some(vec![2]));
+}
+
+/// A copy of `path` as a writer killed in the middle of a big transaction
+/// leaves it: part of the new pages already in the file, the old ones in a
+/// hot journal beside it. Returns the copy's path.
+fn interrupted_copy(path: &Path, copy: &Path) -> PathBuf {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch("pragma journal_mode=delete; pragma cache_size=2; BEGIN IMMEDIATE").unwrap();
+    for n in 0..2000 {
+        conn.execute("insert into file (path) values (?1)", [format!("half/written/file_{n:05}.py")]).unwrap();
+    }
+    let journal = PathBuf::from(format!("{}-journal", path.display()));
+    assert!(journal.exists(), "the transaction has spilled pages, so it has a journal");
+    std::fs::copy(path, copy).unwrap();
+    let copy_journal = PathBuf::from(format!("{}-journal", copy.display()));
+    std::fs::copy(&journal, &copy_journal).unwrap();
+    conn.execute_batch("ROLLBACK").unwrap();
+    copy_journal
+}
+
+#[test]
+fn a_killed_writers_journal_is_rolled_back() {
+    let dir = scratch("killed");
+    let path = dir.join("orig.dat");
+    data_at(&path).add_lines(&lines_map(&[("a.py", &[1, 2, 3])])).unwrap();
+    let copy = dir.join(".coverage");
+    let journal = interrupted_copy(&path, &copy);
+
+    let mut data = fresh_read(&copy);
+    assert_eq!(data.measured_files(), ["a.py"]);
+    assert_eq!(data.lines("a.py").unwrap(), Some(vec![1, 2, 3]));
+    assert!(!journal.exists());
+    assert_eq!(integrity(&copy), "ok");
+    data.add_lines(&lines_map(&[("b.py", &[4])])).unwrap();
+    assert_eq!(fresh_read(&copy).measured_files(), ["a.py", "b.py"]);
+}
+
+#[test]
+fn a_journal_naming_a_super_journal_is_refused() {
+    let dir = scratch("super");
+    let path = dir.join("orig.dat");
+    data_at(&path).add_lines(&lines_map(&[("a.py", &[1])])).unwrap();
+    let copy = dir.join(".coverage");
+    let journal = interrupted_copy(&path, &copy);
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "don't delete me").unwrap();
+    let name = victim.to_string_lossy().into_owned().into_bytes();
+    let checksum: u32 = name.iter().map(|&b| u32::from(b)).sum();
+    let mut record = vec![0u8; 4];
+    record.extend_from_slice(&name);
+    record.extend_from_slice(&u32::try_from(name.len()).unwrap().to_be_bytes());
+    record.extend_from_slice(&checksum.to_be_bytes());
+    record.extend_from_slice(&[0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]);
+    let mut bytes = std::fs::read(&journal).unwrap();
+    bytes.extend_from_slice(&record);
+    std::fs::write(&journal, bytes).unwrap();
+
+    let err = data_at(&copy).read().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("Couldn't use data file '{}': it has a journal file to roll back", copy.display())
+    );
+    assert!(victim.exists());
+    assert!(journal.exists());
 }
 
 #[test]
