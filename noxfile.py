@@ -87,3 +87,16 @@ def compat(session: nox.Session) -> None:
     session.install("pytest", "pytest-xdist", "hypothesis", "flaky")
     install_ferrocov(session)
     session.run("python", "tests/compat/run_compat.py", *session.posargs)
+
+
+@nox.session(python=PYTHONS)
+def stress(session: nox.Session) -> None:
+    """Full-size concurrency tests of the data file: 8 x 20 `coverage run --append`
+    into a new and an existing file, and writers killed while others save.
+
+    Not in the default sessions: it takes a few minutes. Every run is bounded
+    by a timeout, so a stuck run fails the session instead of hanging it.
+    """
+    session.install("pytest")
+    install_ferrocov(session)
+    session.run("pytest", "tests/test_concurrent_data.py", "-m", "stress", "-v", "-s", *session.posargs)
