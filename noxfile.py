@@ -120,3 +120,16 @@ def lint(session: nox.Session) -> None:
     # Against the installed wheel: its .so and the _engine.pyi and py.typed it ships.
     session.run("python", "-m", "mypy.stubtest", "ferrocov._engine")
     session.run("ruff", "check", "pytest_plugin", "tests", "noxfile.py")
+
+
+@nox.session(python=PYTHONS)
+def stress(session: nox.Session) -> None:
+    """Full-size concurrency tests of the data file: 8 x 20 `coverage run --append`
+    into a new and an existing file, and writers killed while others save.
+
+    Not in the default sessions: it takes a few minutes. Every run is bounded
+    by a timeout, so a stuck run fails the session instead of hanging it.
+    """
+    session.install("pytest")
+    install_ferrocov(session)
+    session.run("pytest", "tests/test_concurrent_data.py", "-m", "stress", "-v", "-s", *session.posargs)

@@ -281,13 +281,18 @@ impl CoverageData {
     }
 
     /// Run `body` in one write transaction on `conn`, waiting for other writers.
+    ///
+    /// Other processes may have written to the file since we last looked
+    /// (`coverage run --append` from many processes at once), so under the
+    /// write lock, before `body`, the file's state is read again: `body`
+    /// builds on what the file holds now, never on a stale copy.
     fn in_transaction<T>(
         &mut self,
         conn: &Connection,
         body: impl FnOnce(&mut Self, &Connection) -> Result<T>,
     ) -> Result<T> {
         conn.execute_batch("BEGIN IMMEDIATE").map_err(self.sql_err())?;
-        match body(self, conn) {
+        match self.sync_with_file(conn).and_then(|()| body(self, conn)) {
             Ok(value) => {
                 conn.execute_batch("COMMIT").map_err(self.sql_err())?;
                 Ok(value)
@@ -328,44 +333,57 @@ impl CoverageData {
 
     /// Read the schema version, flags and file ids; give a new file our schema.
     fn read_db(&mut self, conn: &Connection) -> Result<()> {
-        let mut version = self.schema_version(conn);
-        if let Err(err) = &version {
-            let missing_table = err.to_string().contains("no such table: coverage_schema");
-            // Only an empty database is ours to set up: a database with
-            // tables of its own is someone else's file, never altered.
-            // Another process may be creating the same file right now, so
-            // the check and the set-up happen under one write lock, and the
-            // version is read again when that process won the race.
-            if missing_table && !self.options.read_only {
-                version = if self.init_if_empty(conn)? {
-                    Ok(rusqlite::types::Value::Integer(SCHEMA_VERSION))
-                } else {
-                    self.schema_version(conn)
-                };
-            }
+        let version = self.schema_version(conn);
+        if is_missing_schema(&version) && !self.options.read_only {
+            // Only an empty database is ours to set up, and another process
+            // may be creating the same file right now: an empty write
+            // transaction looks again under the write lock, and sets up
+            // the schema if the database is still empty.
+            return self.in_transaction(conn, |_, _| Ok(()));
         }
+        self.check_schema_version(version)?;
+        self.load_file_state(conn)
+    }
+
+    /// Under the write lock: set up an empty database, check the schema,
+    /// and read the flags and file ids as the file holds them now.
+    fn sync_with_file(&mut self, conn: &Connection) -> Result<()> {
+        let version = self.schema_version(conn);
+        // A database with tables of its own is someone else's file, never altered.
+        if is_missing_schema(&version) && self.is_empty_database(conn)? {
+            self.init_db(conn)?;
+        } else {
+            self.check_schema_version(version)?;
+        }
+        self.load_file_state(conn)
+    }
+
+    fn check_schema_version(&self, version: rusqlite::Result<rusqlite::types::Value>) -> Result<()> {
         match version {
-            Ok(value) => {
-                if !matches!(value, rusqlite::types::Value::Integer(SCHEMA_VERSION)) {
-                    return Err(DataError::WrongSchema {
-                        filename: self.filename.clone(),
-                        found: sql_value_text(&value),
-                        expected: SCHEMA_VERSION,
-                    });
-                }
-            }
+            Ok(rusqlite::types::Value::Integer(SCHEMA_VERSION)) => Ok(()),
+            Ok(value) => Err(DataError::WrongSchema {
+                filename: self.filename.clone(),
+                found: sql_value_text(&value),
+                expected: SCHEMA_VERSION,
+            }),
             Err(rusqlite::Error::QueryReturnedNoRows) => {
-                return Err(DataError::NotCoverageData { filename: self.filename.clone(), detail: String::new() });
+                Err(DataError::NotCoverageData { filename: self.filename.clone(), detail: String::new() })
             }
             Err(err) => {
                 let detail = DataError::sqlite(&self.filename, err).to_string();
-                return Err(DataError::NotCoverageData { filename: self.filename.clone(), detail });
+                Err(DataError::NotCoverageData { filename: self.filename.clone(), detail })
             }
         }
+    }
+
+    /// Read the lines-or-arcs flag and the file ids from the database.
+    fn load_file_state(&mut self, conn: &Connection) -> Result<()> {
         let has_arcs: Option<String> = conn
             .query_row("select value from meta where key = 'has_arcs'", [], |row| row.get(0))
             .optional()
             .map_err(self.sql_err())?;
+        // Without the flag the file hasn't chosen yet, and what this object
+        // chose stands (as in coverage.py).
         if let Some(flag) = has_arcs {
             self.has_arcs = flag.trim().parse::<i64>().is_ok_and(|n| n != 0);
             self.has_lines = !self.has_arcs;
@@ -374,28 +392,17 @@ impl CoverageData {
         let rows = stmt
             .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))
             .map_err(self.sql_err())?;
+        let mut file_map = HashMap::new();
         for row in rows {
             let (id, path) = row.map_err(self.sql_err())?;
-            self.file_map.insert(path, id);
+            file_map.insert(path, id);
         }
+        self.file_map = file_map;
         Ok(())
     }
 
     fn schema_version(&self, conn: &Connection) -> rusqlite::Result<rusqlite::types::Value> {
         conn.query_row("select version from coverage_schema", [], |row| row.get(0))
-    }
-
-    /// Set up our schema if the database is still empty, under a write
-    /// lock; say whether we did.
-    fn init_if_empty(&mut self, conn: &Connection) -> Result<bool> {
-        self.in_transaction(conn, |this, conn| {
-            if this.is_empty_database(conn)? {
-                this.init_db(conn)?;
-                Ok(true)
-            } else {
-                Ok(false)
-            }
-        })
     }
 
     fn is_empty_database(&self, conn: &Connection) -> Result<bool> {
@@ -478,12 +485,20 @@ impl CoverageData {
     }
 
     /// Start using the existing data file, if there is one.
+    ///
+    /// Without a file, reading still means "add to what the file holds":
+    /// the file is created when data is first added, and is never erased
+    /// first. (coverage.py erases it then, which throws away what other
+    /// processes saved in the meantime: `coverage run --append` from many
+    /// processes into a new file lost their results.)
     pub fn read(&mut self) -> Result<()> {
         if !self.options.no_disk && Path::new(&self.filename).exists() {
             self.with_conn(|_, _| Ok(()))?;
             self.have_used = true;
         } else if self.options.read_only {
             return Err(DataError::Missing { filename: self.filename.clone() });
+        } else if !self.options.no_disk {
+            self.have_used = true;
         }
         Ok(())
     }
@@ -579,8 +594,12 @@ impl CoverageData {
         if let Some(id) = self.file_id(filename) {
             return Ok(id);
         }
-        conn.execute("INSERT OR REPLACE INTO file (path) VALUES (?1)", [filename]).map_err(self.sql_err())?;
-        let id = conn.last_insert_rowid();
+        // Never `INSERT OR REPLACE`: replacing a row another process added
+        // would give the path a new id and cut its measurements loose.
+        conn.execute("INSERT OR IGNORE INTO file (path) VALUES (?1)", [filename]).map_err(self.sql_err())?;
+        let id: i64 = conn
+            .query_row("SELECT id FROM file WHERE path = ?1", [filename], |row| row.get(0))
+            .map_err(self.sql_err())?;
         self.file_map.insert(filename.to_owned(), id);
         Ok(id)
     }
@@ -1243,6 +1262,11 @@ fn map_foreign_paths(foreign: &ForeignData, map_path: MapPath<'_>) -> Result<Has
 fn fix_separators(path: &str) -> String {
     let sep = std::path::MAIN_SEPARATOR;
     path.chars().map(|c| if c == '/' || c == '\\' { sep } else { c }).collect()
+}
+
+/// Did reading the schema version fail because the table isn't there?
+fn is_missing_schema(version: &rusqlite::Result<rusqlite::types::Value>) -> bool {
+    matches!(version, Err(err) if err.to_string().contains("no such table: coverage_schema"))
 }
 
 fn remove_if_present(path: &str) -> Result<()> {

@@ -1,11 +1,16 @@
 //! Opening SQLite connections to data files the way coverage.py does.
 //!
-//! Read-write files get journaling and syncing turned off (the data is
-//! rewritten wholesale, speed matters more than rollback), and a busy
-//! timeout so that processes sharing a file wait for each other instead of
-//! failing with "database is locked". Files we only read (combine inputs,
-//! which may come from anywhere) are opened `immutable`, so SQLite never
-//! acts on journals lying beside them.
+//! Read-write files keep SQLite's rollback journal (unlike coverage.py,
+//! which turns it off): many processes may save into one file at once, and
+//! one of them being killed in the middle of its transaction must leave the
+//! file as it was before that transaction, not half-written. The journal
+//! lives beside the file only while a transaction runs, and the data file's
+//! format is the same either way. Syncing is off (a crashed machine may lose
+//! the last save, a crashed process loses nothing else), and a busy timeout
+//! makes processes sharing a file wait for each other instead of failing
+//! with "database is locked". Files we only read (combine inputs, which may
+//! come from anywhere) are opened `immutable`, so SQLite never acts on
+//! journals lying beside them.
 
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
@@ -47,15 +52,18 @@ fn configure(conn: &Connection, filename: &str) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| DataError::sqlite(filename, e))?;
     // The first statement is also the one that finds out the file is not a
     // database at all, so its error is reported.
-    conn.execute_batch("pragma journal_mode=off").map_err(|e| DataError::sqlite(filename, e))?;
+    conn.execute_batch("pragma journal_mode=delete").map_err(|e| DataError::sqlite(filename, e))?;
     // Can fail on unusual file systems; being slower is fine then.
     let _ = conn.execute_batch("pragma synchronous=off");
     Ok(())
 }
 
 /// Refuse a file whose rollback journal SQLite would replay when opened
-/// read-write: replaying deletes the "super-journal" it names, which could
-/// be any file. A read-only probe reports such a journal instead of acting.
+/// read-write if that journal names a "super-journal": replaying deletes the
+/// super-journal, which could be any file. A read-only probe reports a hot
+/// journal instead of acting on it. A journal that names none is what a
+/// writer killed in the middle of its transaction leaves behind: SQLite
+/// rolls it back, which is what keeps the data file whole.
 pub fn check_hot_journal(filename: &str) -> Result<()> {
     if !Path::new(filename).exists() {
         return Ok(());
@@ -70,11 +78,55 @@ pub fn check_hot_journal(filename: &str) -> Result<()> {
         Err(rusqlite::Error::SqliteFailure(code, _))
             if code.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK =>
         {
-            Err(DataError::HotJournal { filename: filename.to_owned() })
+            if journal_candidates(filename).iter().any(|journal| may_name_super_journal(journal)) {
+                Err(DataError::HotJournal { filename: filename.to_owned() })
+            } else {
+                Ok(())
+            }
         }
         // Anything else is reported by the real connection.
         _ => Ok(()),
     }
+}
+
+/// Where SQLite may look for the journal of `filename`: beside the name
+/// given, and beside the real file a symbolic link leads to.
+fn journal_candidates(filename: &str) -> Vec<PathBuf> {
+    let mut candidates = vec![PathBuf::from(format!("{filename}-journal"))];
+    if let Ok(real) = std::fs::canonicalize(filename) {
+        let mut journal = real.into_os_string();
+        journal.push("-journal");
+        candidates.push(PathBuf::from(journal));
+    }
+    candidates
+}
+
+/// The 8 bytes that end a rollback journal naming a super-journal.
+const JOURNAL_MAGIC: [u8; 8] = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
+
+/// Could SQLite find a super-journal name in the journal at `path`?
+///
+/// A journal names one in a record at its very end: the name, its length
+/// (4 bytes, big-endian), a checksum (4 bytes) and the journal magic. SQLite
+/// ignores the name when the checksum is wrong; we don't rely on that and
+/// count any such record. A journal that can't be read counts too.
+fn may_name_super_journal(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return false,
+        Err(_) => return true,
+    };
+    let Ok(size) = file.metadata().map(|m| m.len()) else { return true };
+    if size < 16 {
+        return false;
+    }
+    let mut tail = [0u8; 16];
+    if file.seek(SeekFrom::Start(size - 16)).is_err() || file.read_exact(&mut tail).is_err() {
+        return true;
+    }
+    let name_len = u64::from(u32::from_be_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    tail[8..] == JOURNAL_MAGIC && name_len > 0 && name_len <= size - 16
 }
 
 /// `os.path.abspath`: absolute and lexically normalised, symlinks untouched.
