@@ -1,6 +1,6 @@
 """Developer entry point: build, test on 3.11/3.12/3.13, compat, bench.
 
-`nox -s rust tests` is what CI runs (see README). Interpreters are found
+`nox -s lint rust tests compat` is what CI runs (see README). Interpreters are found
 under `$(pyenv root)/versions` without any global pyenv setting.
 """
 
@@ -16,7 +16,7 @@ import nox
 
 ROOT = Path(__file__).resolve().parent
 PYTHONS = ["3.11", "3.12", "3.13"]
-nox.options.sessions = ["rust", "tests", "compat"]
+nox.options.sessions = ["lint", "rust", "tests", "compat"]
 nox.options.reuse_existing_virtualenvs = True
 
 
@@ -114,12 +114,16 @@ def compat(session: nox.Session) -> None:
 
 @nox.session(python="3.12")
 def lint(session: nox.Session) -> None:
-    """The type stub of the native module checked against the built wheel, and ruff."""
+    """The gate: the native module's stub checked against the built wheel (stubtest),
+    ruff check and format, rustfmt, and clippy with warnings as errors."""
     session.install("mypy", "ruff")
     install_ferrocov(session)
     # Against the installed wheel: its .so and the _engine.pyi and py.typed it ships.
     session.run("python", "-m", "mypy.stubtest", "ferrocov._engine")
     session.run("ruff", "check", "pytest_plugin", "tests", "noxfile.py")
+    session.run("ruff", "format", "--check", "pytest_plugin", "tests", "noxfile.py")
+    session.run("cargo", "fmt", "--all", "--check", external=True, env=BUILD_ENV)
+    session.run("cargo", "clippy", "--workspace", "--all-targets", "--", "-D", "warnings", external=True, env=BUILD_ENV)
 
 
 @nox.session(python=PYTHONS)

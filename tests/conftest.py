@@ -24,7 +24,9 @@ def oracle_python() -> Path:
     python = _oracle_python()
     out = subprocess.run(
         [str(python), "-c", "import sys, coverage; print(sys.version_info[:2], coverage.__version__)"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     expected = f"{tuple(sys.version_info[:2])} 7.17.3"
     assert out == expected, f"oracle at {python} is {out!r}, expected {expected!r}"

@@ -26,12 +26,52 @@ PROGRAMS = 400
 # Share of programs allowed to differ on 3.11 (see the module docstring).
 TOLERANCE_311 = 0.04
 
-TESTS = ["x", "0", "1", "True", "False", "None", "__debug__", "not __debug__", "x and 0",
-         "0 and x", "x or 1", "1 or x", "f''", "f'a'", "f'{x}'", "()", "(1,)", "''", "-0",
-         "not x", "x == 1", "0.0", "b''"]
-SIMPLE = ["y = 1", "pass", "print(x)", "global g", "z: int", "z: int = 3", "(w): int",
-          "self.q: int", "del ()", "'s'", "...", "assert x", "assert False", "assert 0, 'm'",
-          "lambda: 1", "[i for i in x]", "import os", "x = f'{x}'", "raise ValueError"]
+TESTS = [
+    "x",
+    "0",
+    "1",
+    "True",
+    "False",
+    "None",
+    "__debug__",
+    "not __debug__",
+    "x and 0",
+    "0 and x",
+    "x or 1",
+    "1 or x",
+    "f''",
+    "f'a'",
+    "f'{x}'",
+    "()",
+    "(1,)",
+    "''",
+    "-0",
+    "not x",
+    "x == 1",
+    "0.0",
+    "b''",
+]
+SIMPLE = [
+    "y = 1",
+    "pass",
+    "print(x)",
+    "global g",
+    "z: int",
+    "z: int = 3",
+    "(w): int",
+    "self.q: int",
+    "del ()",
+    "'s'",
+    "...",
+    "assert x",
+    "assert False",
+    "assert 0, 'm'",
+    "lambda: 1",
+    "[i for i in x]",
+    "import os",
+    "x = f'{x}'",
+    "raise ValueError",
+]
 
 
 class ProgramWriter:
@@ -69,8 +109,10 @@ class ProgramWriter:
             out += [f"{indent}try:", *self.block(inner, d, in_loop, in_def)]
             handlers = r.randint(0 if kind == "finally" else 1, 2)
             for _ in range(handlers):
-                out += [f"{indent}except {r.choice(['ValueError', 'Exception as e', '(A, B)'])}:",
-                        *self.block(inner, d, in_loop, in_def)]
+                out += [
+                    f"{indent}except {r.choice(['ValueError', 'Exception as e', '(A, B)'])}:",
+                    *self.block(inner, d, in_loop, in_def),
+                ]
             if handlers and r.random() < 0.4:
                 out += [f"{indent}else:", *self.block(inner, d, in_loop, in_def)]
             if kind == "finally":
@@ -109,7 +151,10 @@ def test_generated_programs_match_coverage(oracle_python: Path, tmp_path: Path) 
         paths.append(str(path))
     out = subprocess.run(
         [str(oracle_python), "-W", "ignore", str(ORACLE_DUMP), "--exclude", ""],
-        input="\n".join(paths), capture_output=True, text=True, check=True,
+        input="\n".join(paths),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     expected = json.loads(out.stdout)
     differing = []

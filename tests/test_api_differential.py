@@ -57,7 +57,7 @@ PROGRAM = textwrap.dedent(
 )
 
 DRIVER = textwrap.dedent(
-    '''
+    """
     import json, os, sys
     sys.path.insert(0, os.getcwd())
     import coverage
@@ -93,7 +93,7 @@ DRIVER = textwrap.dedent(
     again.erase()
     out["erased"] = os.path.exists(".cov-api")
     print(json.dumps(out, sort_keys=True))
-    '''
+    """
 )
 
 
@@ -102,9 +102,7 @@ def run_driver(python: Path | str, tmp_path: Path) -> dict:
     work.mkdir()
     (work / "prog.py").write_text(PROGRAM)
     (work / "driver.py").write_text(DRIVER)
-    proc = subprocess.run(
-        [str(python), "driver.py"], cwd=work, capture_output=True, text=True
-    )
+    proc = subprocess.run([str(python), "driver.py"], cwd=work, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
 

@@ -57,6 +57,7 @@ def assert_same(ours, oracle) -> None:
 
 # -- usage errors and help ----------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -103,7 +104,11 @@ def test_version(ferrocov_bin: Path, tmp_path: Path) -> None:
 def test_python_dash_m_coverage(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "coverage", "--version"],
-        cwd=tmp_path, env=clean_env(), capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0
     assert proc.stdout.startswith("Coverage.py, version 7.17.3")
@@ -112,8 +117,7 @@ def test_python_dash_m_coverage(tmp_path: Path) -> None:
 def test_help_lists_every_command(ferrocov_bin: Path, tmp_path: Path) -> None:
     result = run_coverage(ferrocov_bin, ["help"], tmp_path)
     assert result.returncode == 0
-    for command in ("annotate", "combine", "debug", "erase", "help", "html", "json", "lcov",
-                    "report", "run", "xml"):
+    for command in ("annotate", "combine", "debug", "erase", "help", "html", "json", "lcov", "report", "run", "xml"):
         assert f"\n    {command} " in result.stdout
     assert result.stdout.splitlines()[-1].startswith("Full documentation is at ")
     assert run_coverage(ferrocov_bin, ["--help"], tmp_path).stdout == result.stdout
@@ -122,12 +126,45 @@ def test_help_lists_every_command(ferrocov_bin: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("command", "options"),
     [
-        ("run", ["--append", "--branch", "--concurrency", "--context", "--data-file", "--include",
-                 "--module", "--omit", "--pylib", "--parallel-mode", "--save-signal", "--source",
-                 "--timid", "--debug", "--rcfile"]),
-        ("report", ["--show-missing", "--skip-covered", "--no-skip-covered", "--skip-empty",
-                    "--precision", "--sort", "--fail-under", "--format", "--include", "--omit",
-                    "--ignore-errors", "--data-file", "--rcfile", "--contexts"]),
+        (
+            "run",
+            [
+                "--append",
+                "--branch",
+                "--concurrency",
+                "--context",
+                "--data-file",
+                "--include",
+                "--module",
+                "--omit",
+                "--pylib",
+                "--parallel-mode",
+                "--save-signal",
+                "--source",
+                "--timid",
+                "--debug",
+                "--rcfile",
+            ],
+        ),
+        (
+            "report",
+            [
+                "--show-missing",
+                "--skip-covered",
+                "--no-skip-covered",
+                "--skip-empty",
+                "--precision",
+                "--sort",
+                "--fail-under",
+                "--format",
+                "--include",
+                "--omit",
+                "--ignore-errors",
+                "--data-file",
+                "--rcfile",
+                "--contexts",
+            ],
+        ),
         ("html", ["--directory", "--title", "--show-contexts", "--fail-under"]),
         ("xml", ["-o", "--skip-empty"]),
         ("json", ["-o", "--pretty-print", "--show-contexts"]),
@@ -146,6 +183,7 @@ def test_command_help_shows_options(ferrocov_bin: Path, tmp_path: Path, command:
 
 
 # -- run + report ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "report_args",
@@ -236,6 +274,7 @@ def test_erase(project: SideBySide) -> None:
 
 # -- debug ------------------------------------------------------------------------
 
+
 def test_debug_data_matches_oracle(project: SideBySide) -> None:
     assert_same(*project.run("run", "prog.py"))
     assert_same(*project.run("debug", "data"))
@@ -259,7 +298,9 @@ def test_debug_config_names_the_settings(project: SideBySide) -> None:
     assert ours.returncode == oracle.returncode == 0
 
     def labels(text: str) -> set[str]:
-        return {line.split(":")[0].strip() for line in text.splitlines()[1:] if ": " in line and line.split(":")[0].strip()}
+        return {
+            line.split(":")[0].strip() for line in text.splitlines()[1:] if ": " in line and line.split(":")[0].strip()
+        }
 
     assert ours.stdout.splitlines()[0] == oracle.stdout.splitlines()[0]
     assert {"branch", "data_file", "cover_pylib", "skip_covered", "skip_empty"} <= labels(ours.stdout)
@@ -275,10 +316,19 @@ def test_debug_other_topics(ferrocov_bin: Path, tmp_path: Path, topic: str) -> N
 
 # -- reports built elsewhere ----------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "args",
-    [["html"], ["xml"], ["json"], ["lcov"], ["annotate"], ["html", "-d", "out", "--title=T"],
-     ["xml", "-o", "c.xml"], ["json", "--pretty-print", "-o", "c.json"]],
+    [
+        ["html"],
+        ["xml"],
+        ["json"],
+        ["lcov"],
+        ["annotate"],
+        ["html", "-d", "out", "--title=T"],
+        ["xml", "-o", "c.xml"],
+        ["json", "--pretty-print", "-o", "c.json"],
+    ],
 )
 def test_other_reports_never_show_a_traceback(project: SideBySide, args: list[str]) -> None:
     assert_same(*project.run("run", "prog.py"))

@@ -17,13 +17,33 @@ from coverage.control import DEFAULT_DATAFILE
 from coverage.exceptions import NoDataError
 
 DEFAULT_CONSTRUCTOR = dict(
-    data_file=DEFAULT_DATAFILE, data_suffix=None, cover_pylib=None, timid=None, branch=None,
-    config_file=True, source=None, omit=None, include=None, debug=None, concurrency=None,
-    check_preimported=True, context=None, messages=True,
+    data_file=DEFAULT_DATAFILE,
+    data_suffix=None,
+    cover_pylib=None,
+    timid=None,
+    branch=None,
+    config_file=True,
+    source=None,
+    omit=None,
+    include=None,
+    debug=None,
+    concurrency=None,
+    check_preimported=True,
+    context=None,
+    messages=True,
 )
 DEFAULT_REPORT = dict(
-    morfs=[], ignore_errors=None, omit=None, include=None, contexts=None, precision=None,
-    show_missing=None, skip_covered=None, skip_empty=None, sort=None, output_format=None,
+    morfs=[],
+    ignore_errors=None,
+    omit=None,
+    include=None,
+    contexts=None,
+    precision=None,
+    show_missing=None,
+    skip_covered=None,
+    skip_empty=None,
+    sort=None,
+    output_format=None,
 )
 
 
@@ -32,8 +52,14 @@ class Recorder:
 
     def __init__(self, options: dict[str, Any] | None = None, total: float = 50.0) -> None:
         self.calls: list[tuple[Any, ...]] = []
-        self.options = {"run:command_line": None, "run:parallel": False, "run:patch": [],
-                        "report:fail_under": 0.0, "report:precision": 0, **(options or {})}
+        self.options = {
+            "run:command_line": None,
+            "run:parallel": False,
+            "run:patch": [],
+            "report:fail_under": 0.0,
+            "report:precision": 0,
+            **(options or {}),
+        }
         self.total = total
 
     def coverage_class(self, **kwargs: Any) -> Any:
@@ -60,6 +86,7 @@ class Recorder:
         def log(*args: Any, **kwargs: Any) -> Any:
             self.calls.append((name, args, kwargs) if (args or kwargs) else (name,))
             return result
+
         return log
 
     def names(self) -> list[str]:
@@ -81,8 +108,14 @@ def command(line: str) -> int:
 def test_run_sequence(recorder: Recorder) -> None:
     assert command("run foo.py a -b") == cmdline.OK
     assert recorder.calls[0] == ("Coverage", DEFAULT_CONSTRUCTOR)
-    assert recorder.calls[1:] == [("PyRunner", ["foo.py", "a", "-b"], False), ("prepare",),
-                                  ("start",), ("run",), ("stop",), ("save",)]
+    assert recorder.calls[1:] == [
+        ("PyRunner", ["foo.py", "a", "-b"], False),
+        ("prepare",),
+        ("start",),
+        ("run",),
+        ("stop",),
+        ("save",),
+    ]
 
 
 def test_run_append_loads_first(recorder: Recorder) -> None:
@@ -94,10 +127,14 @@ def test_run_append_loads_first(recorder: Recorder) -> None:
     ("line", "expected"),
     [
         ("run -p -L --timid --branch foo.py", dict(data_suffix=True, cover_pylib=True, timid=True, branch=True)),
-        ("run --source=a,b --include=x*,y* --omit=z* foo.py",
-         dict(source=["a", "b"], include=["x*", "y*"], omit=["z*"])),
-        ("run --concurrency=thread,gevent --context=ctx --debug=trace,sys foo.py",
-         dict(concurrency=["thread", "gevent"], context="ctx", debug=["trace", "sys"])),
+        (
+            "run --source=a,b --include=x*,y* --omit=z* foo.py",
+            dict(source=["a", "b"], include=["x*", "y*"], omit=["z*"]),
+        ),
+        (
+            "run --concurrency=thread,gevent --context=ctx --debug=trace,sys foo.py",
+            dict(concurrency=["thread", "gevent"], context="ctx", debug=["trace", "sys"]),
+        ),
         ("run --data-file=out.data --rcfile=my.ini foo.py", dict(data_file="out.data", config_file="my.ini")),
         ("combine -q", dict(messages=False)),
     ],
@@ -146,8 +183,9 @@ def test_saved_even_when_program_exits(recorder: Recorder, monkeypatch: pytest.M
     assert recorder.names()[-2:] == ["stop", "save"]
 
 
-def test_not_saved_when_nothing_ran(recorder: Recorder, monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_not_saved_when_nothing_ran(
+    recorder: Recorder, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from coverage.exceptions import NoSource
 
     def missing(args: list[str], as_module: bool = False) -> Any:
@@ -162,14 +200,29 @@ def test_not_saved_when_nothing_ran(recorder: Recorder, monkeypatch: pytest.Monk
 
 
 def test_report_arguments(recorder: Recorder) -> None:
-    command("report -m --skip-covered --skip-empty --precision=3 --sort=cover --format=markdown "
-            "-i --include=a* --omit=b* --contexts=c1,c2 mod1.py mod2.py")
+    command(
+        "report -m --skip-covered --skip-empty --precision=3 --sort=cover --format=markdown "
+        "-i --include=a* --omit=b* --contexts=c1,c2 mod1.py mod2.py"
+    )
     assert recorder.calls[1:3] == [("load",), ("combine", (), {"strict": False, "keep": False})]
-    assert recorder.calls[3] == ("report", (), {
-        **DEFAULT_REPORT, "show_missing": True, "skip_covered": True, "skip_empty": True,
-        "precision": 3, "sort": "cover", "output_format": "markdown", "ignore_errors": True,
-        "include": ["a*"], "omit": ["b*"], "contexts": ["c1", "c2"], "morfs": ["mod1.py", "mod2.py"],
-    })
+    assert recorder.calls[3] == (
+        "report",
+        (),
+        {
+            **DEFAULT_REPORT,
+            "show_missing": True,
+            "skip_covered": True,
+            "skip_empty": True,
+            "precision": 3,
+            "sort": "cover",
+            "output_format": "markdown",
+            "ignore_errors": True,
+            "include": ["a*"],
+            "omit": ["b*"],
+            "contexts": ["c1", "c2"],
+            "morfs": ["mod1.py", "mod2.py"],
+        },
+    )
 
 
 def test_no_skip_covered(recorder: Recorder) -> None:
@@ -180,8 +233,11 @@ def test_no_skip_covered(recorder: Recorder) -> None:
 @pytest.mark.parametrize(
     ("line", "method", "kwargs"),
     [
-        ("html -d out --title=T --show-contexts --keep-combined", "html_report",
-         dict(directory="out", title="T", show_contexts=True, precision=None, skip_covered=None, skip_empty=None)),
+        (
+            "html -d out --title=T --show-contexts --keep-combined",
+            "html_report",
+            dict(directory="out", title="T", show_contexts=True, precision=None, skip_covered=None, skip_empty=None),
+        ),
         ("xml -o c.xml --skip-empty", "xml_report", dict(outfile="c.xml", skip_empty=True)),
         ("json -o c.json --pretty-print", "json_report", dict(outfile="c.json", pretty_print=True, show_contexts=None)),
         ("lcov -o c.lcov", "lcov_report", dict(outfile="c.lcov")),
@@ -196,8 +252,11 @@ def test_other_reports(recorder: Recorder, line: str, method: str, kwargs: dict[
 
 def test_combine(recorder: Recorder) -> None:
     command("combine --append --keep dir1 file2")
-    assert recorder.calls[1:] == [("load",), ("combine", (["dir1", "file2"],), {"strict": True, "keep": True}),
-                                  ("save",)]
+    assert recorder.calls[1:] == [
+        ("load",),
+        ("combine", (["dir1", "file2"],), {"strict": True, "keep": True}),
+        ("save",),
+    ]
 
 
 def test_erase(recorder: Recorder) -> None:
@@ -217,8 +276,15 @@ def test_erase(recorder: Recorder) -> None:
         (66.66, 66.7, 2, cmdline.FAIL_UNDER, "total of 66.66 is less than fail-under=66.70"),
     ],
 )
-def test_fail_under(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], total: float,
-                    fail_under: float, precision: int, status: int, message: str | None) -> None:
+def test_fail_under(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    total: float,
+    fail_under: float,
+    precision: int,
+    status: int,
+    message: str | None,
+) -> None:
     rec = Recorder({"report:fail_under": fail_under, "report:precision": precision}, total=total)
     monkeypatch.setattr(cmdline, "Coverage", rec.coverage_class)
     assert command("report") == status
@@ -233,8 +299,9 @@ def test_fail_under_option_overrides_config(monkeypatch: pytest.MonkeyPatch) -> 
     assert rec.options["report:fail_under"] == 60.0
 
 
-def test_not_implemented_is_one_line(recorder: Recorder, monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_not_implemented_is_one_line(
+    recorder: Recorder, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def html_missing(**kwargs: Any) -> Any:
         cov = recorder.coverage_class(**kwargs)
         cov.html_report.side_effect = NotImplementedError("The HTML report is not supported yet")
@@ -245,8 +312,9 @@ def test_not_implemented_is_one_line(recorder: Recorder, monkeypatch: pytest.Mon
     assert capsys.readouterr().out == "The HTML report is not supported yet\n"
 
 
-def test_coverage_errors_are_printed_with_their_link(recorder: Recorder, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_coverage_errors_are_printed_with_their_link(
+    recorder: Recorder, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def no_data(**kwargs: Any) -> Any:
         cov = recorder.coverage_class(**kwargs)
         cov.report.side_effect = NoDataError("No data to report.", slug="no-data")

@@ -46,7 +46,11 @@ def run_coverage(bin_dir: Path, args: list[str], cwd: Path, **env: str) -> CliRe
     """Run `bin_dir/coverage args` in `cwd`."""
     proc = subprocess.run(
         [str(bin_dir / "coverage"), *args],
-        cwd=cwd, env=clean_env(**env), capture_output=True, text=True, timeout=120,
+        cwd=cwd,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     real = os.path.realpath(cwd)
 

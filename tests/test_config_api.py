@@ -117,7 +117,9 @@ def test_api_matches_coverage(tmp_path, oracle_python):
 
 def test_engine_roundtrip_keeps_every_attribute(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".coveragerc").write_text("[run]\nbranch = 1\nsource = a\n[paths]\nx = y, z\n[report]\nfail_under = 50\n")
+    (tmp_path / ".coveragerc").write_text(
+        "[run]\nbranch = 1\nsource = a\n[paths]\nx = y, z\n[report]\nfail_under = 50\n"
+    )
     cfg = read_coverage_config(True, lambda msg: None)
     cfg.precision = 4
     cfg.run_omit.append("late/*")

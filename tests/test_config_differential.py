@@ -235,7 +235,13 @@ CASES = [
     (
         "env-vars",
         {".coveragerc": "[run]\ndata_file = ${DF-fallback}\nsource = $A,${B}x, $$literal\ncontext = ${UNSET}\n"},
-        {"A": "alpha", "B": "beta", "COVERAGE_FILE": "from-env.dat", "COVERAGE_DEBUG": "sys, config ", "COVERAGE_CORE": "pytrace"},
+        {
+            "A": "alpha",
+            "B": "beta",
+            "COVERAGE_FILE": "from-env.dat",
+            "COVERAGE_DEBUG": "sys, config ",
+            "COVERAGE_CORE": "pytrace",
+        },
         True,
         {},
         [],
@@ -319,7 +325,9 @@ CASES = [
 CASES += [
     (
         "crlf-and-unicode",
-        {".coveragerc": "[html]\r\ntitle = tabblo & «ταБЬℓσ» # numbers\r\n[report]\r\nexclude_lines =\r\n  a\r\n  b\r\n"},
+        {
+            ".coveragerc": "[html]\r\ntitle = tabblo & «ταБЬℓσ» # numbers\r\n[report]\r\nexclude_lines =\r\n  a\r\n  b\r\n"
+        },
         {},
         True,
         {},
@@ -418,7 +426,12 @@ ERROR_CASES = [
     # (id, file, text, substrings ours must contain)
     ("ini-float", ".coveragerc", "[report]\nfail_under = abc\n", [".coveragerc", "report", "fail_under", "'abc'"]),
     ("ini-bool", "setup.cfg", "[coverage:run]\nbranch = maybe\n", ["setup.cfg", "coverage:run", "branch", "maybe"]),
-    ("ini-int", "tox.ini", "[coverage:report]\nprecision = 2.5\n", ["tox.ini", "coverage:report", "precision", "'2.5'"]),
+    (
+        "ini-int",
+        "tox.ini",
+        "[coverage:report]\nprecision = 2.5\n",
+        ["tox.ini", "coverage:report", "precision", "'2.5'"],
+    ),
     ("ini-xml-int", ".coveragerc", "[xml]\npackage_depth = deep\n", [".coveragerc", "xml", "package_depth"]),
     ("ini-regex", ".coveragerc", "[report]\nexclude_lines = (\n", [".coveragerc", "report", "exclude_lines", "'('"]),
     ("ini-strict-var", ".coveragerc", "[run]\nsource = ${NOPE?}\n", [".coveragerc", "run", "source", "NOPE"]),
@@ -427,16 +440,56 @@ ERROR_CASES = [
     ("ini-dup-option", ".coveragerc", "[run]\nbranch = 1\nbranch = 0\n", [".coveragerc", "run", "branch"]),
     ("ini-dup-section", ".coveragerc", "[run]\n[run]\n", [".coveragerc", "'run' already exists"]),
     ("ini-junk", ".coveragerc", "[run]\njunk line\n", [".coveragerc", "junk line"]),
-    ("toml-float", "pyproject.toml", "[tool.coverage.report]\nfail_under = 'abc'\n", ["pyproject.toml", "tool.coverage.report", "fail_under"]),
-    ("toml-bool", "pyproject.toml", "[tool.coverage.run]\nbranch = 3\n", ["pyproject.toml", "tool.coverage.run", "branch"]),
-    ("toml-list", "pyproject.toml", "[tool.coverage.run]\nsource = 'x'\n", ["pyproject.toml", "tool.coverage.run", "source"]),
-    ("toml-list-items", "pyproject.toml", "[tool.coverage.run]\nomit = [1]\n", ["pyproject.toml", "tool.coverage.run", "omit"]),
-    ("toml-file", "pyproject.toml", "[tool.coverage.run]\ndata_file = 3\n", ["pyproject.toml", "tool.coverage.run", "data_file"]),
-    ("toml-regex", "pyproject.toml", "[tool.coverage.report]\npartial_branches = ['[']\n", ["pyproject.toml", "tool.coverage.report", "partial_branches"]),
-    ("toml-paths", "pyproject.toml", "[tool.coverage.paths]\nsrc = 'x'\n", ["pyproject.toml", "tool.coverage.paths", "src"]),
+    (
+        "toml-float",
+        "pyproject.toml",
+        "[tool.coverage.report]\nfail_under = 'abc'\n",
+        ["pyproject.toml", "tool.coverage.report", "fail_under"],
+    ),
+    (
+        "toml-bool",
+        "pyproject.toml",
+        "[tool.coverage.run]\nbranch = 3\n",
+        ["pyproject.toml", "tool.coverage.run", "branch"],
+    ),
+    (
+        "toml-list",
+        "pyproject.toml",
+        "[tool.coverage.run]\nsource = 'x'\n",
+        ["pyproject.toml", "tool.coverage.run", "source"],
+    ),
+    (
+        "toml-list-items",
+        "pyproject.toml",
+        "[tool.coverage.run]\nomit = [1]\n",
+        ["pyproject.toml", "tool.coverage.run", "omit"],
+    ),
+    (
+        "toml-file",
+        "pyproject.toml",
+        "[tool.coverage.run]\ndata_file = 3\n",
+        ["pyproject.toml", "tool.coverage.run", "data_file"],
+    ),
+    (
+        "toml-regex",
+        "pyproject.toml",
+        "[tool.coverage.report]\npartial_branches = ['[']\n",
+        ["pyproject.toml", "tool.coverage.report", "partial_branches"],
+    ),
+    (
+        "toml-paths",
+        "pyproject.toml",
+        "[tool.coverage.paths]\nsrc = 'x'\n",
+        ["pyproject.toml", "tool.coverage.paths", "src"],
+    ),
     ("toml-syntax", "pyproject.toml", "[tool.coverage.run\n", ["pyproject.toml", "line 1"]),
     ("concurrency-unknown", ".coveragerc", "[run]\nconcurrency = nope\n", ["Unknown concurrency choices: nope"]),
-    ("concurrency-conflict", ".coveragerc", "[run]\nconcurrency = gevent, eventlet\n", ["Conflicting concurrency settings: eventlet, gevent"]),
+    (
+        "concurrency-conflict",
+        ".coveragerc",
+        "[run]\nconcurrency = gevent, eventlet\n",
+        ["Conflicting concurrency settings: eventlet, gevent"],
+    ),
 ]
 
 
@@ -447,7 +500,9 @@ def write_files(root: Path, files: dict[str, str]) -> None:
         path.write_text(textwrap.dedent(text))
 
 
-@pytest.mark.parametrize(("files", "env", "config_file", "kwargs", "get"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("files", "env", "config_file", "kwargs", "get"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_same_resolved_config(tmp_path, oracle_python, files, env, config_file, kwargs, get):
     write_files(tmp_path, files)
     spec = {"config_file": config_file, "kwargs": kwargs, "get": get}
@@ -486,7 +541,9 @@ def test_documented_deviation_non_string_toml_values(tmp_path, oracle_python):
     """A TOML number or boolean where coverage.py expects a string (or an int)
     is kept as-is by coverage.py; our typed config converts it (str(3), int(True)).
     Only values coverage.py would later trip over are affected."""
-    write_files(tmp_path, {"pyproject.toml": "[tool.coverage.html]\ntitle = 3\n[tool.coverage.report]\nprecision = true\n"})
+    write_files(
+        tmp_path, {"pyproject.toml": "[tool.coverage.html]\ntitle = 3\n[tool.coverage.report]\nprecision = true\n"}
+    )
     spec = {"config_file": True, "kwargs": {}, "get": []}
     theirs = run_dump(oracle_python, tmp_path, spec, {})["attrs"]
     ours = run_dump(Path(sys.executable), tmp_path, spec, {})["attrs"]

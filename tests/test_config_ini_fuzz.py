@@ -16,11 +16,43 @@ import textwrap
 from pathlib import Path
 
 LINES = [
-    "[run]", "[report]", "[coverage:run]", "[DEFAULT]", "[ run ]", "[a]b]", "[run] trailing", "[]", "[",
-    "branch = 1", "Branch: yes", "source=a,b", "omit =", "x = y = z", "k: v: w", "  indented = 1",
-    "\tsource = tab", "=novalue", "novalue", "key = value # not comment", "key=  spaced  ", "KEY = upper",
-    "# c", "; c", "  # indented comment", "", "   ", "    cont", "  another", "\tcont", "        deeper",
-    "ünïcode = ταБЬℓσ", "\ufeff[run]", "nb\xa0sp = x\xa0", "\x0bvt = 1", "line = a\u2028b", "cr = a\rb",
+    "[run]",
+    "[report]",
+    "[coverage:run]",
+    "[DEFAULT]",
+    "[ run ]",
+    "[a]b]",
+    "[run] trailing",
+    "[]",
+    "[",
+    "branch = 1",
+    "Branch: yes",
+    "source=a,b",
+    "omit =",
+    "x = y = z",
+    "k: v: w",
+    "  indented = 1",
+    "\tsource = tab",
+    "=novalue",
+    "novalue",
+    "key = value # not comment",
+    "key=  spaced  ",
+    "KEY = upper",
+    "# c",
+    "; c",
+    "  # indented comment",
+    "",
+    "   ",
+    "    cont",
+    "  another",
+    "\tcont",
+    "        deeper",
+    "ünïcode = ταБЬℓσ",
+    "\ufeff[run]",
+    "nb\xa0sp = x\xa0",
+    "\x0bvt = 1",
+    "line = a\u2028b",
+    "cr = a\rb",
     "\u3000wide = 1",
 ]
 SECTIONS = ["run", "report", "coverage:run", "DEFAULT", " run ", "a]b", "run] trailing", "a", "nope"]
@@ -65,7 +97,9 @@ def documents(count: int, seed: int) -> list[str]:
 def probe(python: Path, paths: list[Path]) -> list[dict]:
     proc = subprocess.run(
         [str(python), "-c", PROBE, json.dumps(SECTIONS), *map(str, paths)],
-        capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "HOME": "/h"},
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": "/h"},
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)

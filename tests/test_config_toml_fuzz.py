@@ -14,17 +14,58 @@ import sys
 import textwrap
 from pathlib import Path
 
-STRINGS = ['"abc"', '"true"', '"false"', '"True"', '"12"', '"2.5"', '" 7 "', '"~/x"', '"$HOME/y"', '"${NOPE-d}"',
-           '"$$"', '""', '"1_000"', '"1e3"', '"inf"', '"("']
-OTHERS = ["true", "false", "1", "0", "2.5", "-3", "[]", '["a"]', '["a", 1]', "[1]", '["(", "x"]', '["^x", ""]',
-          "{a = 1}", '["~/p", "${HOME}"]']
+STRINGS = [
+    '"abc"',
+    '"true"',
+    '"false"',
+    '"True"',
+    '"12"',
+    '"2.5"',
+    '" 7 "',
+    '"~/x"',
+    '"$HOME/y"',
+    '"${NOPE-d}"',
+    '"$$"',
+    '""',
+    '"1_000"',
+    '"1e3"',
+    '"inf"',
+    '"("',
+]
+OTHERS = [
+    "true",
+    "false",
+    "1",
+    "0",
+    "2.5",
+    "-3",
+    "[]",
+    '["a"]',
+    '["a", 1]',
+    "[1]",
+    '["(", "x"]',
+    '["^x", ""]',
+    "{a = 1}",
+    '["~/p", "${HOME}"]',
+]
 # (section, option, may it hold non-strings without coverage.py keeping a raw, untyped value?)
 OPTIONS = [
-    ("run", "branch", True), ("run", "parallel", True), ("run", "source", True), ("run", "omit", True),
-    ("run", "data_file", True), ("run", "context", False), ("run", "concurrency", True),
-    ("report", "precision", "no-bool"), ("report", "fail_under", True), ("report", "exclude_lines", True),
-    ("report", "partial_also", True), ("report", "show_missing", True), ("html", "title", False),
-    ("xml", "package_depth", "no-bool"), ("paths", "src", True), ("paths", "other", True),
+    ("run", "branch", True),
+    ("run", "parallel", True),
+    ("run", "source", True),
+    ("run", "omit", True),
+    ("run", "data_file", True),
+    ("run", "context", False),
+    ("run", "concurrency", True),
+    ("report", "precision", "no-bool"),
+    ("report", "fail_under", True),
+    ("report", "exclude_lines", True),
+    ("report", "partial_also", True),
+    ("report", "show_missing", True),
+    ("html", "title", False),
+    ("xml", "package_depth", "no-bool"),
+    ("paths", "src", True),
+    ("paths", "other", True),
 ]
 
 PROBE = textwrap.dedent(
@@ -57,7 +98,10 @@ def document(rng: random.Random) -> str:
 
 def probe(python: Path, workdir: Path, files: list[str]) -> list[dict]:
     proc = subprocess.run(
-        [str(python), "-c", PROBE, *files], cwd=workdir, capture_output=True, text=True,
+        [str(python), "-c", PROBE, *files],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
         env={"PATH": "/usr/bin:/bin", "HOME": "/home/t"},
     )
     assert proc.returncode == 0, proc.stderr

@@ -269,7 +269,9 @@ def test_parallel_names_match_coverage_py(tmp_path: Path, oracle_python: Path, m
         "d = CoverageData(suffix=True); d.add_lines({'a.py': {1, 2}}); d.write()\n"
         "print(os.path.basename(d.data_filename()))"
     )
-    theirs = subprocess.run([str(oracle_python), "-c", script], capture_output=True, text=True, check=True).stdout.strip()
+    theirs = subprocess.run(
+        [str(oracle_python), "-c", script], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert PARALLEL_NAME.match(theirs)
     assert ours.split(".H")[1] == theirs.split(".H")[1]
     host = ours.split(".")[2]

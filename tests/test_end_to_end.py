@@ -17,9 +17,7 @@ DEMO = Path(__file__).parent / "samples" / "demo"
 
 
 def run(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(bin_dir / args[0]), *args[1:]], cwd=cwd, capture_output=True, text=True
-    )
+    return subprocess.run([str(bin_dir / args[0]), *args[1:]], cwd=cwd, capture_output=True, text=True)
 
 
 @pytest.fixture

@@ -111,6 +111,7 @@ def test_bad_magic_number(project: SideBySide) -> None:
 
 # -- in-process -------------------------------------------------------------------
 
+
 @pytest.fixture
 def isolated_main(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Run programs in this process without disturbing it afterwards."""
@@ -124,9 +125,7 @@ def isolated_main(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_run_python_file_in_process(isolated_main: Path) -> None:
     from coverage.execfile import run_python_file
 
-    (isolated_main / "prog.py").write_text(
-        "import sys\nRESULT = (__name__, __file__, sys.argv[:])\n", encoding="utf-8"
-    )
+    (isolated_main / "prog.py").write_text("import sys\nRESULT = (__name__, __file__, sys.argv[:])\n", encoding="utf-8")
     run_python_file(["prog.py", "arg"])
     assert sys.modules["__main__"].RESULT == ("__main__", str(isolated_main / "prog.py"), ["prog.py", "arg"])
 

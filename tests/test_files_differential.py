@@ -19,23 +19,80 @@ from pathlib import Path
 import pytest
 
 PATTERNS = [
-    "*.py", "*/sub2/*", "a/b/c.py", "a/*/c.py", "a/**/c.py", "**/c.py", "*/c.py", "c.py", "?.py",
-    "[ab].py", "a/[!x]*.py", "a/[a-c]/d.py", "/tmp/proj/*", "/tmp/proj/**/*.py", "*", "**/*",
-    "a\\b\\c.py", "*\\foo.py", "foo/**", "foo/**/bar", "x.y+z(1).py", "dir with space/*.py",
-    "ü/*.py", "*.PY", "src/a*/*.py", "/*", "*test*", "*/tests/*", "./src/*", "../x/*.py", "a&&b/*",
-    "a/[x-z]&&/*", "$weird{1}^/*.py", "a|b.py",
+    "*.py",
+    "*/sub2/*",
+    "a/b/c.py",
+    "a/*/c.py",
+    "a/**/c.py",
+    "**/c.py",
+    "*/c.py",
+    "c.py",
+    "?.py",
+    "[ab].py",
+    "a/[!x]*.py",
+    "a/[a-c]/d.py",
+    "/tmp/proj/*",
+    "/tmp/proj/**/*.py",
+    "*",
+    "**/*",
+    "a\\b\\c.py",
+    "*\\foo.py",
+    "foo/**",
+    "foo/**/bar",
+    "x.y+z(1).py",
+    "dir with space/*.py",
+    "ü/*.py",
+    "*.PY",
+    "src/a*/*.py",
+    "/*",
+    "*test*",
+    "*/tests/*",
+    "./src/*",
+    "../x/*.py",
+    "a&&b/*",
+    "a/[x-z]&&/*",
+    "$weird{1}^/*.py",
+    "a|b.py",
 ]
 PATHS = [
-    "a/b/c.py", "a\\b\\c.py", "a/x/y/c.py", "c.py", "x/c.py", "b.py", "ab.py", "a/y.py", "a/x.py",
-    "/tmp/proj/m.py", "/tmp/proj/sub/m.py", "/tmp/projx/m.py", "foo/x/bar", "foo", "foo/",
-    "x.y+z(1).py", "dir with space/q.py", "ü/q.py", "Q.PY", "src/abc/q.py", "src/q.py", "a/b/",
-    "test_x.py", "z/tests/t.py", "./src/m.py", "../x/m.py", "a&&b/z", "/", "", "C:\\a\\b\\c.py",
-    "$weird{1}^/m.py", "a|b.py", "a/b/c.pyc",
+    "a/b/c.py",
+    "a\\b\\c.py",
+    "a/x/y/c.py",
+    "c.py",
+    "x/c.py",
+    "b.py",
+    "ab.py",
+    "a/y.py",
+    "a/x.py",
+    "/tmp/proj/m.py",
+    "/tmp/proj/sub/m.py",
+    "/tmp/projx/m.py",
+    "foo/x/bar",
+    "foo",
+    "foo/",
+    "x.y+z(1).py",
+    "dir with space/q.py",
+    "ü/q.py",
+    "Q.PY",
+    "src/abc/q.py",
+    "src/q.py",
+    "a/b/",
+    "test_x.py",
+    "z/tests/t.py",
+    "./src/m.py",
+    "../x/m.py",
+    "a&&b/z",
+    "/",
+    "",
+    "C:\\a\\b\\c.py",
+    "$weird{1}^/m.py",
+    "a|b.py",
+    "a/b/c.pyc",
 ]
 BAD_PATTERNS = ["***", "a**", "**a", "**/**", "a[", "x]y", "a/***/b", "foo**/*", "*/**x", "[[]x].py"]
 
 PROBE = textwrap.dedent(
-    r'''
+    r"""
     import json, os, sys
     from coverage import files
     from coverage.exceptions import ConfigError
@@ -107,7 +164,7 @@ PROBE = textwrap.dedent(
         return [bool(keep(p)) for p in t["paths"]]
 
     print(json.dumps(globals()[task["kind"]](task)))
-    '''
+    """
 )
 
 
@@ -116,7 +173,9 @@ def _probe(python: Path | str, workdir: Path, task: dict) -> object:
     (workdir / "probe.py").write_text(PROBE)
     out = subprocess.run(
         [str(python), str(workdir / "probe.py"), str(workdir / "task.json")],
-        capture_output=True, text=True, cwd=workdir,
+        capture_output=True,
+        text=True,
+        cwd=workdir,
     )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
@@ -128,10 +187,24 @@ def _both(oracle_python: Path, workdir: Path, task: dict) -> tuple[object, objec
 
 def _make_tree(root: Path) -> None:
     for rel in [
-        "sub/a.py", "sub/b.py", "sub/x.c", "sub/ssub/__init__.py", "sub/ssub/s.py", "sub/ssub/~s.py",
-        "sub/lab/exp.py", "sub/windows.pyw", "sub/ssub/deeper/__init__.py", "sub/ssub/deeper/d.py",
-        "sub/ssub/nopkg/n.py", "sub/odd name.py", "sub/a.b.py", "sub/.hidden.py", "sub/#x#.py",
-        "src/zipfiles/code.zip", "real/pkg/m.py", "real/__init__.py",
+        "sub/a.py",
+        "sub/b.py",
+        "sub/x.c",
+        "sub/ssub/__init__.py",
+        "sub/ssub/s.py",
+        "sub/ssub/~s.py",
+        "sub/lab/exp.py",
+        "sub/windows.pyw",
+        "sub/ssub/deeper/__init__.py",
+        "sub/ssub/deeper/d.py",
+        "sub/ssub/nopkg/n.py",
+        "sub/odd name.py",
+        "sub/a.b.py",
+        "sub/.hidden.py",
+        "sub/#x#.py",
+        "src/zipfiles/code.zip",
+        "real/pkg/m.py",
+        "real/__init__.py",
     ]:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -168,11 +241,35 @@ def test_matchers_equal_the_oracle(oracle_python: Path, workdir: Path) -> None:
         "patterns": ["sub/*", "*.pyw", "real/pkg/*", "?ub/ssub/*", "/abs/*", "link/*"],
         "trees": ["sub/ssub", "link", "real/pkg/m.py", "sub3", "sub10", "sub2"],
         "modules": ["test", "py.test", "mymain"],
-        "module_names": ["test", "trash", "testing", "test.x", "py", "py.t", "py.test", "py.testing",
-                         "py.test.buz", "__main__", "mymain", "", "mymain.x.y"],
-        "paths": ["sub/a.py", "sub/ssub/s.py", "sub/ssub", "sub/ssubx/a.py", "link/pkg/m.py",
-                  "real/pkg/m.py", "sub/windows.pyw", "elsewhere.py", "/abs/x.py", "sub/linked_pkg/m.py",
-                  "dangling", "./sub/a.py"],
+        "module_names": [
+            "test",
+            "trash",
+            "testing",
+            "test.x",
+            "py",
+            "py.t",
+            "py.test",
+            "py.testing",
+            "py.test.buz",
+            "__main__",
+            "mymain",
+            "",
+            "mymain.x.y",
+        ],
+        "paths": [
+            "sub/a.py",
+            "sub/ssub/s.py",
+            "sub/ssub",
+            "sub/ssubx/a.py",
+            "link/pkg/m.py",
+            "real/pkg/m.py",
+            "sub/windows.pyw",
+            "elsewhere.py",
+            "/abs/x.py",
+            "sub/linked_pkg/m.py",
+            "dangling",
+            "./sub/a.py",
+        ],
     }
     oracle, ours = _both(oracle_python, workdir, task)
     assert ours == oracle
@@ -182,11 +279,28 @@ def test_matchers_equal_the_oracle(oracle_python: Path, workdir: Path) -> None:
 def test_path_naming_equals_the_oracle(oracle_python: Path, workdir: Path) -> None:
     task = {
         "kind": "naming",
-        "paths": ["sub/a.py", "./sub/../sub/a.py", "link/pkg/m.py", "sub/linked_pkg/m.py", "dangling",
-                  "dangling/x.py", "missing/dir/../file.py", "src/zipfiles/code.zip/p1.py",
-                  "src/zipfiles/other.zip/p1.py", str(workdir / "link/pkg/../pkg/m.py"), "/", ".",
-                  "..", "//double/slash.py", "json/__init__.py", "sub//a.py",
-                  "loop_a/x.py", "loop_b", "dotted_link/m.py", "link/../sub/a.py"],
+        "paths": [
+            "sub/a.py",
+            "./sub/../sub/a.py",
+            "link/pkg/m.py",
+            "sub/linked_pkg/m.py",
+            "dangling",
+            "dangling/x.py",
+            "missing/dir/../file.py",
+            "src/zipfiles/code.zip/p1.py",
+            "src/zipfiles/other.zip/p1.py",
+            str(workdir / "link/pkg/../pkg/m.py"),
+            "/",
+            ".",
+            "..",
+            "//double/slash.py",
+            "json/__init__.py",
+            "sub//a.py",
+            "loop_a/x.py",
+            "loop_b",
+            "dotted_link/m.py",
+            "link/../sub/a.py",
+        ],
     }
     oracle, ours = _both(oracle_python, workdir, task)
     assert ours == oracle
@@ -208,8 +322,12 @@ ALIAS_CASES = [
     [False, [["c:\\Zoo\\boo", "src/"], ["/home/ned$", "src/"]], ["c:\\Zoo\\boo\\foo.py", "/home/ned$/foo.py"], None],
     [False, [["/home/ned/*/src", "./mysrc"], ["c:\\ned\\src", "./mysrc"]], ["C:\\Ned\\src\\sub\\a.py"], None],
     [True, [["/home/ned/*/src", ".\\mysrc"], ["c:\\ned\\src", ".\\mysrc"]], ["/home/ned/foo/src/sub/a.py"], None],
-    [False, [["*/project/module/", "project/module/"], ["*\\project\\module\\", "project/module/"]],
-     ["C:\\a\\path\\somewhere\\coveragepy_test\\project\\module\\tests\\file.py"], None],
+    [
+        False,
+        [["*/project/module/", "project/module/"], ["*\\project\\module\\", "project/module/"]],
+        ["C:\\a\\path\\somewhere\\coveragepy_test\\project\\module\\tests\\file.py"],
+        None,
+    ],
     [True, [], ["project\\module\\tests\\file.py", "project/module/tests/file.py"], None],
     [False, [["/home/jenkins/*/a/*/b/*/django", "./django"]], ["/home/jenkins/xx/a/yy/b/zz/django/foo/bar.py"], None],
     [True, [["X:\\", "/tmp/src"]], ["X:\\a\\file.py", "X:\\file.py"], None],
@@ -240,8 +358,17 @@ def test_path_aliases_equal_the_oracle(oracle_python: Path, workdir: Path) -> No
 
 
 def test_find_python_files_equals_the_oracle(oracle_python: Path, workdir: Path) -> None:
-    task = {"kind": "walk", "cases": [["sub", False], ["sub", True], [str(workdir), False],
-                                       ["link", False], ["nonexistent", False], ["sub/a.py", False]]}
+    task = {
+        "kind": "walk",
+        "cases": [
+            ["sub", False],
+            ["sub", True],
+            [str(workdir), False],
+            ["link", False],
+            ["nonexistent", False],
+            ["sub/a.py", False],
+        ],
+    }
     oracle, ours = _both(oracle_python, workdir, task)
     assert ours == oracle
     assert len(oracle[0]) > 3
@@ -253,8 +380,17 @@ def test_find_python_files_equals_the_oracle(oracle_python: Path, workdir: Path)
 )
 def test_report_filter_equals_the_oracle(oracle_python: Path, workdir: Path, include: list, omit: list) -> None:
     real = os.path.realpath(workdir)
-    paths = ["sub/a.py", f"{real}/sub/a.py", "sub/ssub/s.py", f"{real}/real/pkg/m.py", "real/pkg/m.py",
-             "src/zipfiles/code.zip", "/elsewhere/x.py", "x.py", "sub/x.c"]
+    paths = [
+        "sub/a.py",
+        f"{real}/sub/a.py",
+        "sub/ssub/s.py",
+        f"{real}/real/pkg/m.py",
+        "real/pkg/m.py",
+        "src/zipfiles/code.zip",
+        "/elsewhere/x.py",
+        "x.py",
+        "sub/x.c",
+    ]
     task = {"kind": "report_filter", "include": include, "omit": omit, "paths": paths}
     oracle, ours = _both(oracle_python, workdir, task)
     assert ours == oracle

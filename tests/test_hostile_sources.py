@@ -65,9 +65,7 @@ def test_deeply_nested_source_is_reported_not_crashed(
     assert last_line(ours.stderr + ours.stdout) == last_line(oracle.stderr + oracle.stdout)
 
 
-def test_null_byte_source_is_refused_as_coverage_py_does(
-    tmp_path: Path, ferrocov_bin: Path, oracle_bin: Path
-) -> None:
+def test_null_byte_source_is_refused_as_coverage_py_does(tmp_path: Path, ferrocov_bin: Path, oracle_bin: Path) -> None:
     project = side_by_side(tmp_path, ferrocov_bin, oracle_bin, {"nul.py": "x = 1\0\ny = 2\n"})
     ours, oracle = project.run("report", "-i")
     assert (ours.returncode, ours.stdout) == (oracle.returncode, oracle.stdout)
@@ -78,9 +76,7 @@ def test_null_byte_source_is_refused_as_coverage_py_does(
 
 
 @pytest.mark.parametrize("depth", [40_000])
-def test_pytest_cov_session_survives_a_deep_source(
-    tmp_path: Path, ferrocov_bin: Path, depth: int
-) -> None:
+def test_pytest_cov_session_survives_a_deep_source(tmp_path: Path, ferrocov_bin: Path, depth: int) -> None:
     """`pytest --cov` with such a file in the measured tree finishes its report."""
     import subprocess
 
@@ -90,7 +86,11 @@ def test_pytest_cov_session_survives_a_deep_source(
     (tmp_path / "test_one.py").write_text("def test_one():\n    assert 1\n", encoding="utf-8")
     proc = subprocess.run(
         [str(ferrocov_bin / "pytest"), "-p", "no:cacheprovider", "--cov=.", "--cov-report=term", "test_one.py"],
-        cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "test_one.py" in proc.stdout

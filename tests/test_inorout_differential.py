@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 PROBE = textwrap.dedent(
-    r'''
+    r"""
     import importlib.util, json, os, sys, types
     mode, root, cases_file = sys.argv[1], sys.argv[2], sys.argv[3]
     sys.path[:0] = [os.path.join(root, "proj"), os.path.join(root, "fakevenv", "lib", "site")]
@@ -108,7 +108,7 @@ PROBE = textwrap.dedent(
             "unmatched": list(io.source_pkgs_unmatched),
         })
     print(json.dumps(results))
-    '''
+    """
 )
 
 
@@ -210,7 +210,9 @@ def _run(python: Path | str, mode: str, root: Path, cases: list) -> list:
     cases_file.write_text(json.dumps(cases))
     out = subprocess.run(
         [str(python), str(probe), mode, str(root), str(cases_file)],
-        capture_output=True, text=True, cwd=root,
+        capture_output=True,
+        text=True,
+        cwd=root,
     )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
@@ -218,12 +220,8 @@ def _run(python: Path | str, mode: str, root: Path, cases: list) -> list:
 
 @pytest.fixture(scope="module")
 def both_results(oracle_python: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[list, list]:
-    cases = [
-        {"settings": s, "files": FILES, "import": ["pkg", "pkg.sub"]}
-        for s in SETTINGS
-    ] + [
-        {"settings": s, "files": FILES, "late_sys_path": True}
-        for s in LATE_SYS_PATH_SETTINGS
+    cases = [{"settings": s, "files": FILES, "import": ["pkg", "pkg.sub"]} for s in SETTINGS] + [
+        {"settings": s, "files": FILES, "late_sys_path": True} for s in LATE_SYS_PATH_SETTINGS
     ]
     root_o = tmp_path_factory.mktemp("oracle")
     root_f = tmp_path_factory.mktemp("ferrocov")
@@ -249,11 +247,7 @@ def test_decisions_equal_the_oracle(both_results: tuple[list, list], index: int)
 
 def test_cases_exercise_every_outcome(both_results: tuple[list, list]) -> None:
     """Guard against a vacuous comparison: the oracle's answers cover the ground."""
-    reasons = {
-        reason
-        for result in both_results[0] if "files" in result
-        for _, trace, reason, _ in result["files"]
-    }
+    reasons = {reason for result in both_results[0] if "files" in result for _, trace, reason, _ in result["files"]}
     assert {
         "",
         "is in the stdlib",
@@ -273,7 +267,7 @@ def test_cases_exercise_every_outcome(both_results: tuple[list, list]) -> None:
 
 
 DEBUG_PROBE = textwrap.dedent(
-    r'''
+    r"""
     import json, os, sys
     mode, root, settings = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
     sys.path[:0] = [os.path.join(root, "proj"), os.path.join(root, "fakevenv", "lib", "site")]
@@ -303,12 +297,17 @@ DEBUG_PROBE = textwrap.dedent(
     sys.path.append(os.path.join(root, "proj", "other"))
     io.should_trace(os.path.join(root, "proj", "pkg", "mod.py"))
     print(json.dumps(rec.lines))
-    '''
+    """
 )
 
 # Sections that describe each tool's own environment, not the settings.
-ENVIRONMENT_CAPTIONS = ("sysconfig paths:", "Coverage code matching", "Third-party lib matching",
-                        "Python stdlib matching", "sys.path:")
+ENVIRONMENT_CAPTIONS = (
+    "sysconfig paths:",
+    "Coverage code matching",
+    "Third-party lib matching",
+    "Python stdlib matching",
+    "sys.path:",
+)
 
 
 def _settings_debug(lines: list[str], root: str) -> list[str]:
@@ -339,7 +338,8 @@ def test_trace_debug_output_equals_the_oracle(oracle_python: Path, tmp_path: Pat
         (root / "probe.py").write_text(DEBUG_PROBE)
         out = subprocess.run(
             [str(python), str(root / "probe.py"), "x", str(root), json.dumps(settings)],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         assert out.returncode == 0, out.stderr
         lines = json.loads(out.stdout)

@@ -51,11 +51,7 @@ class Run:
 
 def _clean_env(extra: dict[str, str] | None) -> dict[str, str]:
     """The environment of a user's shell: none of the outer run's pytest state."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTEST_", "COV_CORE_", "COVERAGE_"))
-    }
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "COV_CORE_", "COVERAGE_"))}
     env["COLUMNS"] = "80"
     env.update(extra or {})
     return env
@@ -329,7 +325,9 @@ def read_data_file(oracle_python: Path, data_file: Path) -> dict:
     """The data file as coverage.py 7.17.3 reads it (ours must read the same)."""
     out = subprocess.run(
         [str(oracle_python), "-c", DATA_DUMP, str(data_file)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return json.loads(out)
 
@@ -371,7 +369,8 @@ def test_workers_in_other_directories_are_mapped_home(ferrocov_bin, oracle_bin, 
         f"--tx=popen//chdir={root / 'dir1'}",
         f"--tx=popen//chdir={root / 'dir2'}",
         f"--rsyncdir={project}",
-        "-W", "ignore::DeprecationWarning",
+        "-W",
+        "ignore::DeprecationWarning",
     ]
     ours = run_pytest(ferrocov_bin, root, *args, *remote)
     assert ours.returncode == 0, ours.stdout + ours.stderr

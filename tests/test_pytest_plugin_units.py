@@ -85,7 +85,10 @@ def test_thresholds_agree_with_coverage_py(oracle_python):
     )
     out = subprocess.run(
         [str(oracle_python), "-c", script],
-        input=json.dumps(THRESHOLD_CASES), capture_output=True, text=True, check=True,
+        input=json.dumps(THRESHOLD_CASES),
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     expected = json.loads(out)
     ours = [[plugin.display_covered(t, p), plugin.should_fail_under(t, f, p)] for t, f, p in THRESHOLD_CASES]
@@ -95,7 +98,11 @@ def test_thresholds_agree_with_coverage_py(oracle_python):
 @pytest.mark.parametrize("width", [40, 79, 80, 81, 120])
 @pytest.mark.parametrize(
     ("sepchar", "title"),
-    [("_", "coverage: platform linux, python 3.12.1-final-0"), (" ", "platform linux, python 3.11.7-final-0"), ("_", "coverage")],
+    [
+        ("_", "coverage: platform linux, python 3.12.1-final-0"),
+        (" ", "platform linux, python 3.11.7-final-0"),
+        ("_", "coverage"),
+    ],
 )
 def test_separator_matches_pytests_writer(width, sepchar, title):
     out = io.StringIO()
@@ -112,7 +119,9 @@ def test_node_description():
 class _EngineWithoutReports:
     """A Coverage whose file reports are not built yet."""
 
-    config = SimpleNamespace(html_dir="htmlcov", xml_output="coverage.xml", json_output="coverage.json", lcov_output="coverage.lcov")
+    config = SimpleNamespace(
+        html_dir="htmlcov", xml_output="coverage.xml", json_output="coverage.json", lcov_output="coverage.lcov"
+    )
 
     def report(self, file=None, **kwargs):
         file.write("TABLE\n")
@@ -126,8 +135,12 @@ class _EngineWithoutReports:
 
 def _controller(reports: dict, tmp_path) -> engine.Controller:
     options = SimpleNamespace(
-        cov_source=None, cov_report=reports, cov_config=".coveragerc", cov_append=False,
-        cov_branch=None, cov_precision=0,
+        cov_source=None,
+        cov_report=reports,
+        cov_config=".coveragerc",
+        cov_append=False,
+        cov_branch=None,
+        cov_precision=0,
     )
     controller = engine.Controller(options, None, None)
     controller.topdir = str(tmp_path)
@@ -156,7 +169,10 @@ def test_built_reports_say_where_they_went(tmp_path):
     controller.summary(stream)
     assert "Coverage XML written to file coverage.xml\n" in stream.getvalue()
     assert "Coverage JSON written to file out.json\n" in stream.getvalue()
-    assert done == [("xml", {"ignore_errors": True, "outfile": None}), ("json", {"ignore_errors": True, "outfile": "out.json"})]
+    assert done == [
+        ("xml", {"ignore_errors": True, "outfile": None}),
+        ("json", {"ignore_errors": True, "outfile": "out.json"}),
+    ]
     assert "TABLE" not in stream.getvalue()
 
 

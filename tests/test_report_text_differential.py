@@ -96,6 +96,7 @@ def unused(x):
     "módulo.py": "def f():\n    return [i for i in range(3) if i]\n",
 }
 
+
 # Percentages close to 0 and 100 (never shown as "0" or "100"), exact ties
 # on rounding (87.5, 62.5), and equal coverage in differently named files.
 def _many_statements(n_statements: int, n_run: int) -> str:
@@ -133,8 +134,11 @@ def _write_project(root: Path, files: dict[str, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-@pytest.fixture(scope="module", params=[(p, b) for p in PROJECTS for b in (False, True)],
-                ids=lambda pb: f"{pb[0]}-{'branch' if pb[1] else 'line'}")
+@pytest.fixture(
+    scope="module",
+    params=[(p, b) for p in PROJECTS for b in (False, True)],
+    ids=lambda pb: f"{pb[0]}-{'branch' if pb[1] else 'line'}",
+)
 def measured(request, tmp_path_factory, oracle_python):
     """A project run under the oracle, and the oracle's dump of it."""
     name, branch = request.param
@@ -228,10 +232,17 @@ CLI_CASES = [
 def test_cli_report_matches(measured, oracle_bin, args):
     """The oracle's `coverage report` command prints exactly the API's report."""
     root, dump = measured
-    proc = subprocess.run([str(oracle_bin / "coverage"), "report", *args], cwd=root,
-                          capture_output=True, text=True, check=True)
-    options = dict(show_missing="-m" in args, skip_covered="--skip-covered" in args,
-                   skip_empty="--skip-empty" in args, precision=0, sort=None, output_format="text")
+    proc = subprocess.run(
+        [str(oracle_bin / "coverage"), "report", *args], cwd=root, capture_output=True, text=True, check=True
+    )
+    options = dict(
+        show_missing="-m" in args,
+        skip_covered="--skip-covered" in args,
+        skip_empty="--skip-empty" in args,
+        precision=0,
+        sort=None,
+        output_format="text",
+    )
     for arg in args:
         if arg.startswith("--precision="):
             options["precision"] = int(arg.split("=")[1])

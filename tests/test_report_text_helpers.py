@@ -35,8 +35,7 @@ def _line_cases(rng: random.Random) -> list[list]:
         arcs = None
         if rng.random() < 0.7:
             arcs = [
-                (rng.choice(statements or [1]), rng.choice([-1, -5, *range(1, 70)]))
-                for _ in range(rng.randint(0, 6))
+                (rng.choice(statements or [1]), rng.choice([-1, -5, *range(1, 70)])) for _ in range(rng.randint(0, 6))
             ]
             arcs = sorted(set(arcs))
         cases.append([statements, sorted(set(missing)), arcs])
@@ -57,8 +56,9 @@ def answers(oracle_python):
         ],
         "lines": _line_cases(rng),
     }
-    proc = subprocess.run([str(oracle_python), str(FUNCS)], input=json.dumps(cases),
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [str(oracle_python), str(FUNCS)], input=json.dumps(cases), capture_output=True, text=True, check=True
+    )
     return cases, json.loads(proc.stdout)
 
 

@@ -36,9 +36,7 @@ DEFAULT_EXCLUDE = "|".join(
 
 def stdlib_files() -> tuple[Path, list[str]]:
     root = Path(sysconfig.get_paths()["stdlib"])
-    files = sorted(
-        str(p) for p in root.rglob("*.py") if "site-packages" not in p.relative_to(root).parts
-    )
+    files = sorted(str(p) for p in root.rglob("*.py") if "site-packages" not in p.relative_to(root).parts)
     return root, files
 
 
@@ -56,7 +54,10 @@ def known_differences(version: str) -> dict[str, str]:
 def run_oracle(oracle_python: Path, files: list[str]) -> dict:
     out = subprocess.run(
         [str(oracle_python), "-W", "ignore", str(ORACLE_DUMP), "--exclude", DEFAULT_EXCLUDE],
-        input="\n".join(files), capture_output=True, text=True, check=True,
+        input="\n".join(files),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout)
 
@@ -100,8 +101,10 @@ def test_stdlib_analysis_matches_coverage(oracle_python: Path) -> None:
     for path in files:
         a, b = ours[path], theirs[path]
         same = ("error" in a and "error" in b) or (
-            "error" not in a and "error" not in b
-            and a["statements"] == b["statements"] and a["excluded"] == b["excluded"]
+            "error" not in a
+            and "error" not in b
+            and a["statements"] == b["statements"]
+            and a["excluded"] == b["excluded"]
         )
         if not same:
             differing[str(Path(path).relative_to(root))] = describe(a, b)

@@ -378,10 +378,16 @@ def test_unusable_sysmon_warns_like_coverage(tmp_path: Path, oracle_python: str)
     for python in (sys.executable, str(oracle_python)):
         done = subprocess.run(
             [python, "-m", "coverage", "run", "--branch", str(script)],
-            cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         # The warning's source location differs; its text must not.
-        outputs.append([line.split("CoverageWarning:")[1] for line in done.stderr.splitlines() if "CoverageWarning:" in line])
+        outputs.append(
+            [line.split("CoverageWarning:")[1] for line in done.stderr.splitlines() if "CoverageWarning:" in line]
+        )
     assert "Can't use core=sysmon" in outputs[1][0]
     assert outputs[0] == outputs[1]
 

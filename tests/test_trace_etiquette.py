@@ -95,7 +95,10 @@ def test_gettrace_returns_the_tracer_while_measuring(tmp_path: Path, ferrocov_bi
     (tmp_path / "prog.py").write_text("import sys\nprint(callable(sys.gettrace()))\n")
     (tmp_path / ".coveragerc").write_text("[run]\ncore = ctrace\n")
     proc = subprocess.run(
-        [str(ferrocov_bin / "coverage"), "run", "prog.py"], cwd=tmp_path, env=clean_env(),
-        capture_output=True, text=True,
+        [str(ferrocov_bin / "coverage"), "run", "prog.py"],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
     )
     assert (proc.returncode, proc.stdout) == (0, "True\n"), proc.stderr

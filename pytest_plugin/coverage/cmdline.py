@@ -47,15 +47,22 @@ class Opts:
     """Every option any command takes, built once and shared between commands."""
 
     append = optparse.make_option(
-        "-a", "--append", action="store_true",
+        "-a",
+        "--append",
+        action="store_true",
         help="Add to the existing data file instead of replacing it.",
     )
     branch = optparse.make_option(
-        "", "--branch", action="store_true",
+        "",
+        "--branch",
+        action="store_true",
         help="Also measure which branches were taken, not only which lines ran.",
     )
     concurrency = optparse.make_option(
-        "", "--concurrency", action="store", metavar="LIBS",
+        "",
+        "--concurrency",
+        action="store",
+        metavar="LIBS",
         help=_one_paragraph(f"""
             The concurrency libraries the program uses, so their threads are
             measured too: one of {", ".join(CONCURRENCY_CHOICES)}, or several
@@ -63,118 +70,188 @@ class Opts:
         """),
     )
     context = optparse.make_option(
-        "", "--context", action="store", metavar="LABEL",
+        "",
+        "--context",
+        action="store",
+        metavar="LABEL",
         help="Label to record the data of this run under.",
     )
     contexts = optparse.make_option(
-        "", "--contexts", action="store", metavar="REGEX1,REGEX2,...",
+        "",
+        "--contexts",
+        action="store",
+        metavar="REGEX1,REGEX2,...",
         help=_one_paragraph("""
             Report only lines run in contexts matching one of these regular
             expressions (quote them for the shell).
         """),
     )
     datafile = optparse.make_option(
-        "", "--data-file", action="store", metavar="DATAFILE",
+        "",
+        "--data-file",
+        action="store",
+        metavar="DATAFILE",
         help="Base name of the data files to work on; '.coverage' unless set. [env: COVERAGE_FILE]",
     )
     datafile_input = optparse.make_option(
-        "", "--data-file", action="store", metavar="INFILE",
+        "",
+        "--data-file",
+        action="store",
+        metavar="INFILE",
         help="The data file to report on; '.coverage' unless set. [env: COVERAGE_FILE]",
     )
     datafile_output = optparse.make_option(
-        "", "--data-file", action="store", metavar="OUTFILE",
+        "",
+        "--data-file",
+        action="store",
+        metavar="OUTFILE",
         help="The data file to write; '.coverage' unless set. [env: COVERAGE_FILE]",
     )
     debug = optparse.make_option(
-        "", "--debug", action="store", metavar="OPTS",
+        "",
+        "--debug",
+        action="store",
+        metavar="OPTS",
         help="Comma-separated debugging options. [env: COVERAGE_DEBUG]",
     )
     directory = optparse.make_option(
-        "-d", "--directory", action="store", metavar="DIR",
+        "-d",
+        "--directory",
+        action="store",
+        metavar="DIR",
         help="The directory to write the output files into.",
     )
     fail_under = optparse.make_option(
-        "", "--fail-under", action="store", metavar="MIN", type="float",
+        "",
+        "--fail-under",
+        action="store",
+        metavar="MIN",
+        type="float",
         help="Exit with status 2 when the total coverage is below MIN percent.",
     )
     format = optparse.make_option(
-        "", "--format", action="store", metavar="FORMAT",
+        "",
+        "--format",
+        action="store",
+        metavar="FORMAT",
         help="How to write the report: text (the default), markdown or total.",
     )
     help = optparse.make_option(
-        "-h", "--help", action="store_true",
+        "-h",
+        "--help",
+        action="store_true",
         help="Show this help.",
     )
     ignore_errors = optparse.make_option(
-        "-i", "--ignore-errors", action="store_true",
+        "-i",
+        "--ignore-errors",
+        action="store_true",
         help="Skip source files that cannot be read instead of failing.",
     )
     include = optparse.make_option(
-        "", "--include", action="store", metavar="PAT1,PAT2,...",
+        "",
+        "--include",
+        action="store",
+        metavar="PAT1,PAT2,...",
         help=_one_paragraph("""
             Only files whose paths match one of these shell-style patterns
             (quote them for the shell).
         """),
     )
     keep = optparse.make_option(
-        "", "--keep", action="store_true",
+        "",
+        "--keep",
+        action="store_true",
         help="Leave the combined data files in place instead of deleting them.",
     )
     keep_combined = optparse.make_option(
-        "", "--keep-combined", action="store_true",
+        "",
+        "--keep-combined",
+        action="store_true",
         help="Leave parallel data files in place after combining them for the report.",
     )
     module = optparse.make_option(
-        "-m", "--module", action="store_true",
+        "-m",
+        "--module",
+        action="store_true",
         help=_one_paragraph("""
             <pyfile> names an importable module rather than a file, and is
             run the way 'python -m' runs it.
         """),
     )
     omit = optparse.make_option(
-        "", "--omit", action="store", metavar="PAT1,PAT2,...",
+        "",
+        "--omit",
+        action="store",
+        metavar="PAT1,PAT2,...",
         help=_one_paragraph("""
             Leave out files whose paths match one of these shell-style
             patterns (quote them for the shell).
         """),
     )
     output_json = optparse.make_option(
-        "-o", "", action="store", dest="outfile", metavar="OUTFILE",
+        "-o",
+        "",
+        action="store",
+        dest="outfile",
+        metavar="OUTFILE",
         help="The file to write the JSON report to; 'coverage.json' unless set.",
     )
     output_lcov = optparse.make_option(
-        "-o", "", action="store", dest="outfile", metavar="OUTFILE",
+        "-o",
+        "",
+        action="store",
+        dest="outfile",
+        metavar="OUTFILE",
         help="The file to write the LCOV report to; 'coverage.lcov' unless set.",
     )
     output_xml = optparse.make_option(
-        "-o", "", action="store", dest="outfile", metavar="OUTFILE",
+        "-o",
+        "",
+        action="store",
+        dest="outfile",
+        metavar="OUTFILE",
         help="The file to write the XML report to; 'coverage.xml' unless set.",
     )
     parallel_mode = optparse.make_option(
-        "-p", "--parallel-mode", action="store_true",
+        "-p",
+        "--parallel-mode",
+        action="store_true",
         help=_one_paragraph("""
             Give the data file a suffix unique to this process, so several
             processes can record data side by side for combining later.
         """),
     )
     precision = optparse.make_option(
-        "", "--precision", action="store", metavar="N", type=int,
+        "",
+        "--precision",
+        action="store",
+        metavar="N",
+        type=int,
         help="How many decimal places to show in percentages.",
     )
     pretty_print = optparse.make_option(
-        "", "--pretty-print", action="store_true",
+        "",
+        "--pretty-print",
+        action="store_true",
         help="Indent the JSON so people can read it.",
     )
     pylib = optparse.make_option(
-        "-L", "--pylib", action="store_true",
+        "-L",
+        "--pylib",
+        action="store_true",
         help="Measure the Python standard library too; it is skipped otherwise.",
     )
     quiet = optparse.make_option(
-        "-q", "--quiet", action="store_true",
+        "-q",
+        "--quiet",
+        action="store_true",
         help="Print no progress messages.",
     )
     rcfile = optparse.make_option(
-        "", "--rcfile", action="store",
+        "",
+        "--rcfile",
+        action="store",
         help=_one_paragraph("""
             The configuration file to read. Without it, '.coveragerc',
             'setup.cfg', 'tox.ini' and 'pyproject.toml' are looked for.
@@ -182,65 +259,114 @@ class Opts:
         """),
     )
     save_signal = optparse.make_option(
-        "", "--save-signal", action="store", metavar="SIGNAL", choices=["USR1", "USR2"],
+        "",
+        "--save-signal",
+        action="store",
+        metavar="SIGNAL",
+        choices=["USR1", "USR2"],
         help="Save the data whenever this signal (USR1 or USR2) arrives. Not on Windows.",
     )
     show_contexts = optparse.make_option(
-        "--show-contexts", action="store_true",
+        "--show-contexts",
+        action="store_true",
         help="Show the contexts each covered line ran in.",
     )
     show_missing = optparse.make_option(
-        "-m", "--show-missing", action="store_true",
+        "-m",
+        "--show-missing",
+        action="store_true",
         help="List the line numbers of each file's statements that did not run.",
     )
     skip_covered = optparse.make_option(
-        "--skip-covered", action="store_true",
+        "--skip-covered",
+        action="store_true",
         help="Leave out files that are fully covered.",
     )
     no_skip_covered = optparse.make_option(
-        "--no-skip-covered", action="store_false", dest="skip_covered",
+        "--no-skip-covered",
+        action="store_false",
+        dest="skip_covered",
         help="Undo --skip-covered (from a configuration file, say).",
     )
     skip_empty = optparse.make_option(
-        "--skip-empty", action="store_true",
+        "--skip-empty",
+        action="store_true",
         help="Leave out files that have no statements.",
     )
     sort = optparse.make_option(
-        "--sort", action="store", metavar="COLUMN",
+        "--sort",
+        action="store",
+        metavar="COLUMN",
         help=_one_paragraph("""
             The column to sort the report by: name (the default), stmts,
             miss, branch, brpart or cover.
         """),
     )
     source = optparse.make_option(
-        "", "--source", action="store", metavar="SRC1,SRC2,...",
+        "",
+        "--source",
+        action="store",
+        metavar="SRC1,SRC2,...",
         help="Directories or importable package names whose code to measure.",
     )
     timid = optparse.make_option(
-        "", "--timid", action="store_true",
+        "",
+        "--timid",
+        action="store_true",
         help="Use the simplest, slowest tracing core.",
     )
     title = optparse.make_option(
-        "", "--title", action="store", metavar="TITLE",
+        "",
+        "--title",
+        action="store",
+        metavar="TITLE",
         help="The title of the HTML pages.",
     )
     version = optparse.make_option(
-        "", "--version", action="store_true",
+        "",
+        "--version",
+        action="store_true",
         help="Show the version and stop.",
     )
 
 
 # Every dest any command can set, so `options.<name>` always exists.
 _OPTION_DEFAULTS: dict[str, Any] = {
-    "action": None, "append": None, "branch": None, "concurrency": None,
-    "context": None, "contexts": None, "data_file": None, "debug": None,
-    "directory": None, "fail_under": None, "format": None, "help": None,
-    "ignore_errors": None, "include": None, "keep": None, "keep_combined": None,
-    "module": None, "omit": None, "outfile": None, "parallel_mode": None,
-    "precision": None, "pretty_print": None, "pylib": None, "quiet": None,
-    "rcfile": True, "save_signal": None, "show_contexts": None,
-    "show_missing": None, "skip_covered": None, "skip_empty": None,
-    "sort": None, "source": None, "timid": None, "title": None, "version": None,
+    "action": None,
+    "append": None,
+    "branch": None,
+    "concurrency": None,
+    "context": None,
+    "contexts": None,
+    "data_file": None,
+    "debug": None,
+    "directory": None,
+    "fail_under": None,
+    "format": None,
+    "help": None,
+    "ignore_errors": None,
+    "include": None,
+    "keep": None,
+    "keep_combined": None,
+    "module": None,
+    "omit": None,
+    "outfile": None,
+    "parallel_mode": None,
+    "precision": None,
+    "pretty_print": None,
+    "pylib": None,
+    "quiet": None,
+    "rcfile": True,
+    "save_signal": None,
+    "show_contexts": None,
+    "show_missing": None,
+    "skip_covered": None,
+    "skip_empty": None,
+    "sort": None,
+    "source": None,
+    "timid": None,
+    "title": None,
+    "version": None,
 }
 
 
@@ -254,8 +380,12 @@ class _HelpFormatter(optparse.IndentedHelpFormatter):
     def format_description(self, description: str | None) -> str:
         if not description:
             return ""
-        return "\n\n".join(super(_HelpFormatter, self).format_description(p).rstrip("\n")
-                           for p in description.split("\n\n")) + "\n"
+        return (
+            "\n\n".join(
+                super(_HelpFormatter, self).format_description(p).rstrip("\n") for p in description.split("\n\n")
+            )
+            + "\n"
+        )
 
 
 class CoverageOptionParser(optparse.OptionParser):
@@ -291,8 +421,7 @@ class GlobalOptionParser(CoverageOptionParser):
 class CmdOptionParser(CoverageOptionParser):
     """The parser of one command (`run`, `report`, ...)."""
 
-    def __init__(self, action: str, options: list[optparse.Option], description: str,
-                 usage: str | None = None) -> None:
+    def __init__(self, action: str, options: list[optparse.Option], description: str, usage: str | None = None) -> None:
         super().__init__(usage=f"%prog {usage}" if usage else None, description=description)
         self.set_defaults(action=action)
         self.add_options(options)
@@ -323,19 +452,22 @@ def _report_parser(action: str, options: list[optparse.Option], description: str
 
 COMMANDS: dict[str, CmdOptionParser] = {
     "annotate": _report_parser(
-        "annotate", [Opts.directory],
+        "annotate",
+        [Opts.directory],
         "Write a copy of each source file with every statement marked: "
         "'>' for statements that ran, '!' for those that did not.",
     ),
     "combine": CmdOptionParser(
-        "combine", [Opts.append, Opts.datafile, Opts.keep, Opts.quiet] + GLOBAL_ARGS,
+        "combine",
+        [Opts.append, Opts.datafile, Opts.keep, Opts.quiet] + GLOBAL_ARGS,
         "Merge the data of several data files into one. The arguments are data files, "
         "or directories to look for data files in; without any, the directory of the "
         "default data file is searched.",
         usage="[options] <path1> <path2> ... <pathN>",
     ),
     "debug": CmdOptionParser(
-        "debug", list(GLOBAL_ARGS),
+        "debug",
+        list(GLOBAL_ARGS),
         "Show what coverage knows about its surroundings, to help find problems. "
         "The topics:\n\n"
         "'config': the settings in force.\n\n"
@@ -347,47 +479,82 @@ COMMANDS: dict[str, CmdOptionParser] = {
         usage="<topic>",
     ),
     "erase": CmdOptionParser(
-        "erase", [Opts.datafile] + GLOBAL_ARGS,
+        "erase",
+        [Opts.datafile] + GLOBAL_ARGS,
         "Delete the data collected so far.",
     ),
     "help": CmdOptionParser(
-        "help", list(GLOBAL_ARGS),
+        "help",
+        list(GLOBAL_ARGS),
         "Explain how to use the coverage command.",
         usage="[command]",
     ),
     "html": _report_parser(
         "html",
-        [Opts.contexts, Opts.directory, Opts.fail_under, Opts.precision, Opts.quiet,
-         Opts.show_contexts, Opts.skip_covered, Opts.no_skip_covered, Opts.skip_empty, Opts.title],
+        [
+            Opts.contexts,
+            Opts.directory,
+            Opts.fail_under,
+            Opts.precision,
+            Opts.quiet,
+            Opts.show_contexts,
+            Opts.skip_covered,
+            Opts.no_skip_covered,
+            Opts.skip_empty,
+            Opts.title,
+        ],
         "Write an HTML report: an index page, and a page per file showing which "
         "lines ran, which did not, and which were excluded.",
     ),
     "json": _report_parser(
         "json",
-        [Opts.contexts, Opts.fail_under, Opts.output_json, Opts.pretty_print, Opts.quiet,
-         Opts.show_contexts],
+        [Opts.contexts, Opts.fail_under, Opts.output_json, Opts.pretty_print, Opts.quiet, Opts.show_contexts],
         "Write the coverage results as JSON.",
     ),
     "lcov": _report_parser(
-        "lcov", [Opts.fail_under, Opts.output_lcov, Opts.quiet],
+        "lcov",
+        [Opts.fail_under, Opts.output_lcov, Opts.quiet],
         "Write the coverage results in the LCOV format.",
     ),
     "report": _report_parser(
         "report",
-        [Opts.contexts, Opts.fail_under, Opts.format, Opts.precision, Opts.sort,
-         Opts.show_missing, Opts.skip_covered, Opts.no_skip_covered, Opts.skip_empty],
+        [
+            Opts.contexts,
+            Opts.fail_under,
+            Opts.format,
+            Opts.precision,
+            Opts.sort,
+            Opts.show_missing,
+            Opts.skip_covered,
+            Opts.no_skip_covered,
+            Opts.skip_empty,
+        ],
         "Print a table of how much of each file ran.",
     ),
     "run": CmdOptionParser(
         "run",
-        [Opts.append, Opts.branch, Opts.concurrency, Opts.context, Opts.datafile_output,
-         Opts.include, Opts.module, Opts.omit, Opts.pylib, Opts.parallel_mode,
-         Opts.save_signal, Opts.source, Opts.timid] + GLOBAL_ARGS,
+        [
+            Opts.append,
+            Opts.branch,
+            Opts.concurrency,
+            Opts.context,
+            Opts.datafile_output,
+            Opts.include,
+            Opts.module,
+            Opts.omit,
+            Opts.pylib,
+            Opts.parallel_mode,
+            Opts.save_signal,
+            Opts.source,
+            Opts.timid,
+        ]
+        + GLOBAL_ARGS,
         "Run a Python program and record which of its lines run.",
         usage="[options] <pyfile> [program options]",
     ),
     "xml": _report_parser(
-        "xml", [Opts.fail_under, Opts.output_xml, Opts.quiet, Opts.skip_empty],
+        "xml",
+        [Opts.fail_under, Opts.output_xml, Opts.quiet, Opts.skip_empty],
         "Write the coverage results as Cobertura-style XML.",
     ),
 }
@@ -435,16 +602,12 @@ HELP_TOPICS = {
 
         "{program} help <command>" explains a command and its options.
     """,
-    "minimum_help": (
-        "Code coverage for Python, version {version} {engine}. "
-        "Use '{program} help' for help."
-    ),
+    "minimum_help": ("Code coverage for Python, version {version} {engine}. Use '{program} help' for help."),
     "version": "Coverage.py, version {version} {engine}",
 }
 
 
-def show_help(error: str | None = None, topic: str | None = None,
-              parser: optparse.OptionParser | None = None) -> None:
+def show_help(error: str | None = None, topic: str | None = None, parser: optparse.OptionParser | None = None) -> None:
     """Print a usage error (to stderr), a command's help, or a help topic."""
     program = _program_name()
     if error:
@@ -726,6 +889,7 @@ class CoverageScript:
 
 # -- the reports, each calling its `Coverage` method ------------------------------
 
+
 def _text_report(cov: Coverage, options: optparse.Values, common: dict[str, Any]) -> float:
     return cov.report(
         precision=options.precision,
@@ -805,8 +969,7 @@ def _info_lines(info: Iterable[tuple[str, Any]]) -> Iterable[str]:
             yield f"{prefix}{value}"
 
 
-def write_formatted_info(write: Callable[[str], None], header: str,
-                         info: Iterable[tuple[str, Any]]) -> None:
+def write_formatted_info(write: Callable[[str], None], header: str, info: Iterable[tuple[str, Any]]) -> None:
     """Write a header and (label, value) pairs in coverage's debug layout."""
     write(info_header(header))
     for line in _info_lines(info):
@@ -873,10 +1036,7 @@ def _config_info(config: Any) -> list[tuple[str, Any]]:
 
 def _pybehave_info() -> list[tuple[str, Any]]:
     """The interpreter facts `coverage.env` computed."""
-    return sorted(
-        (name, value) for name, value in vars(env).items()
-        if name.isupper() and not name.startswith("_")
-    )
+    return sorted((name, value) for name, value in vars(env).items() if name.isupper() and not name.startswith("_"))
 
 
 def _sqlite_info() -> list[tuple[str, Any]]:

@@ -172,9 +172,7 @@ class Coverage:
         if self._inorout._file_tracers():
             return self._should_trace
         relative_dir = relative_directory() if self.config.relative_files else None
-        return _engine.FileDecider(
-            self._inorout.engine, self._inorout.refresh_if_sys_path_changed, relative_dir
-        )
+        return _engine.FileDecider(self._inorout.engine, self._inorout.refresh_if_sys_path_changed, relative_dir)
 
     def _should_trace(self, filename: str, frame: FrameType) -> str | None:
         """The tracer's question, once per file: record it, and under what name?"""

@@ -88,7 +88,7 @@ class DataFileClassifier:
         self.file_hashes: set[str] = set()
 
     def classify(self, f: str) -> Literal["combine", "skip"]:
-        """"combine" for new data, "skip" for data already seen."""
+        """ "combine" for new data, "skip" for data already seen."""
         try:
             digest = hash_for_data_file(f)
         except Exception:

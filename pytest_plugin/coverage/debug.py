@@ -193,9 +193,7 @@ def filter_text(text: str, filters: Iterable[TextFilter]) -> str:
     """
     for text_filter in filters:
         text = "".join(
-            piece
-            for line in text.splitlines(keepends=True)
-            for piece in text_filter(line).splitlines(keepends=True)
+            piece for line in text.splitlines(keepends=True) for piece in text_filter(line).splitlines(keepends=True)
         )
     return text
 
@@ -210,9 +208,7 @@ def auto_repr(self: Any) -> str:
     shown = "".join(
         f" {name}={value!r}"
         for name, value in vars(self).items()
-        if name not in AUTO_REPR_IGNORE
-        and getattr(value, "show_repr_attr", True)
-        and not inspect.ismethod(value)
+        if name not in AUTO_REPR_IGNORE and getattr(value, "show_repr_attr", True) and not inspect.ismethod(value)
     )
     return f"<{type(self).__name__} @{id(self):#x}{shown}>"
 

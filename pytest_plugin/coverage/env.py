@@ -86,10 +86,6 @@ TESTING = os.getenv("COVERAGE_TESTING") == "True"
 
 def debug_info() -> Iterable[tuple[str, Any]]:
     """The facts above as sorted (name, value) pairs, for `coverage debug sys`."""
-    facts = [
-        (name, value)
-        for name, value in globals().items()
-        if not name.startswith("_") and name not in _NOT_FACTS
-    ]
+    facts = [(name, value) for name, value in globals().items() if not name.startswith("_") and name not in _NOT_FACTS]
     facts += [(name, value) for name, value in vars(PYBEHAVIOR).items() if not name.startswith("_")]
     return sorted(facts)

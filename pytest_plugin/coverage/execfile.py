@@ -46,15 +46,13 @@ def find_module(modulename: str) -> tuple[str | None, str, ModuleSpec]:
         main_name = f"{modulename}.__main__"
         spec = importlib.util.find_spec(main_name)
         if spec is None:
-            raise NoSource(
-                f"No module named {main_name}; "
-                f"{modulename!r} is a package and cannot be directly executed"
-            )
+            raise NoSource(f"No module named {main_name}; {modulename!r} is a package and cannot be directly executed")
     return spec.origin, spec.name.rpartition(".")[0], spec
 
 
 def _same_directory(one: str, other: str) -> bool:
     """Whether two directory names mean the same directory on this system."""
+
     def canonical(path: str) -> str:
         return os.path.normcase(os.path.realpath(os.path.abspath(path)))
 

@@ -179,9 +179,7 @@ class Matcher:
 class TreeMatcher(Matcher):
     """Matches files that are one of the paths, or inside one of the directories."""
 
-    def __init__(
-        self, paths: Iterable[str], name: str = "unknown", caption: str = "", debug: DebugFn = None
-    ) -> None:
+    def __init__(self, paths: Iterable[str], name: str = "unknown", caption: str = "", debug: DebugFn = None) -> None:
         paths_list = list(paths)
         self.original_paths = sorted(paths_list, key=_human_key)
         super().__init__(self.original_paths, name=name, caption=caption, debug=debug)
@@ -217,9 +215,7 @@ class ModuleMatcher(Matcher):
 class GlobMatcher(Matcher):
     """Matches file paths against glob patterns."""
 
-    def __init__(
-        self, pats: Iterable[str], name: str = "unknown", caption: str = "", debug: DebugFn = None
-    ) -> None:
+    def __init__(self, pats: Iterable[str], name: str = "unknown", caption: str = "", debug: DebugFn = None) -> None:
         self.pats = list(pats)
         super().__init__(self.pats, name=name, caption=caption, debug=debug)
         self._engine = _engine.GlobMatcher(self.pats)
@@ -243,9 +239,7 @@ def sep(s: str) -> str:
     return os.sep
 
 
-def globs_to_regex(
-    patterns: Iterable[str], case_insensitive: bool = False, partial: bool = False
-) -> re.Pattern[str]:
+def globs_to_regex(patterns: Iterable[str], case_insensitive: bool = False, partial: bool = False) -> re.Pattern[str]:
     """Compile glob patterns into one regex; use its `.match` on file paths."""
     source = _engine.globs_to_python_regex(list(patterns), partial)
     return re.compile(source, flags=re.IGNORECASE if case_insensitive else 0)

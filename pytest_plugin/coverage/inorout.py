@@ -327,9 +327,7 @@ class InOrOut:
             trace, canonical, reason = self.engine.should_trace(filename)
         else:
             dunder_file, name, spec_name = _frame_facts(frame)
-            trace, canonical, reason = self.engine.should_trace_frame(
-                filename, dunder_file, name, spec_name
-            )
+            trace, canonical, reason = self.engine.should_trace_frame(filename, dunder_file, name, spec_name)
         disp = self.disp_class()
         disp.original_filename = filename
         disp.canonical_filename = canonical
@@ -387,9 +385,7 @@ class InOrOut:
             disp.source_filename = canonical
         if not disp.has_dynamic_filename:
             if not disp.source_filename:
-                raise PluginError(
-                    f"Plugin {plugin!r} didn't set source_filename for '{disp.original_filename}'"
-                )
+                raise PluginError(f"Plugin {plugin!r} didn't set source_filename for '{disp.original_filename}'")
             reason = self.check_include_omit_etc(disp.source_filename, frame)
             if reason:
                 _nope(disp, reason)
@@ -435,9 +431,7 @@ class InOrOut:
                 self.warn(f"Already imported a file that will be measured: {filename}", slug="already-imported")
                 warned.add(filename)
             elif self.debug and self.debug.should("trace"):
-                self.debug.write(
-                    f"Didn't trace already imported file {disp.original_filename!r}: {disp.reason}"
-                )
+                self.debug.write(f"Didn't trace already imported file {disp.original_filename!r}: {disp.reason}")
 
     def unimported_source_warnings(self) -> list[tuple[str, str]]:
         """[(message, slug)] for source packages that were never measured."""
@@ -451,9 +445,7 @@ class InOrOut:
             elif not module_has_file(mod):
                 warnings.append((f"Module {pkg} has no Python source.", "module-not-python"))
             else:
-                warnings.append(
-                    (f"Module {pkg} was previously imported, but not measured", "module-not-measured")
-                )
+                warnings.append((f"Module {pkg} was previously imported, but not measured", "module-not-measured"))
         return warnings
 
     def warn_unimported_source(self) -> None:

@@ -96,7 +96,7 @@ def first(it: Iterable[T]) -> T:
 
 
 def nice_pair(pair: TArc) -> str:
-    """"5" for (5, 5), "5-9" for (5, 9): a line or a range of lines."""
+    """ "5" for (5, 5), "5-9" for (5, 9): a line or a range of lines."""
     start, end = pair
     return f"{start}" if start == end else f"{start}-{end}"
 
@@ -277,7 +277,7 @@ def human_sorted_items(items: Iterable[SortableItem], reverse: bool = False) -> 
 
 
 def plural(n: int, thing: str = "", things: str = "") -> str:
-    """"1 file", "2 files": `n` and the noun, plural unless n is 1."""
+    """ "1 file", "2 files": `n` and the noun, plural unless n is 1."""
     noun = thing if n == 1 else (things or thing + "s")
     return f"{n} {noun}"
 

@@ -112,9 +112,7 @@ def analyze_files(cov: Coverage, files: list[tuple[str, str]]) -> list[Analysis]
             continue
         statements, excluded, multiline = result
         executed = {multiline.get(line, line) for line in data.lines(data_name) or ()}
-        analyses.append(
-            Analysis(source, relative_filename(source), set(statements), set(excluded), executed)
-        )
+        analyses.append(Analysis(source, relative_filename(source), set(statements), set(excluded), executed))
     return analyses
 
 
@@ -141,4 +139,3 @@ def summary_report(cov: Coverage, morfs: Any, outfile: IO[str]) -> float:
     text, total = _engine.render_text_report([a.row() for a in analyses], options)
     outfile.write(text)
     return total
-

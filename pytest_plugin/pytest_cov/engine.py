@@ -134,7 +134,7 @@ def rebase_path(src_root: str, dst_root: str) -> Callable[[str], str]:
 
     def rebase(path: str) -> str:
         if path == src_root or path.startswith(src_root + os.sep):
-            return dst_root + path[len(src_root):]
+            return dst_root + path[len(src_root) :]
         return path
 
     return rebase

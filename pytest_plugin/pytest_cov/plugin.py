@@ -53,9 +53,7 @@ def validate_report(arg: str) -> tuple[str, str | None]:
     if report_type in TERM_REPORTS and modifier in TERM_MODIFIERS:
         return report_type, modifier
     if report_type not in FILE_REPORTS:
-        raise argparse.ArgumentTypeError(
-            f'output specifier not supported for: "{arg}" (choose from "{FILE_REPORTS}")'
-        )
+        raise argparse.ArgumentTypeError(f'output specifier not supported for: "{arg}" (choose from "{FILE_REPORTS}")')
     return report_type, modifier
 
 
@@ -111,50 +109,82 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     """The --cov family of options."""
     group = parser.getgroup("cov", "coverage reporting with distributed testing support")
     group.addoption(
-        "--cov", action="append", default=[], metavar="SOURCE", nargs="?", const=True, dest="cov_source",
+        "--cov",
+        action="append",
+        default=[],
+        metavar="SOURCE",
+        nargs="?",
+        const=True,
+        dest="cov_source",
         help="Measure this path or package while the tests run (repeatable). "
         "A bare --cov (or --cov=) measures everything, with no source filter.",
     )
     group.addoption(
-        "--cov-reset", action="store_const", const=[], dest="cov_source",
+        "--cov-reset",
+        action="store_const",
+        const=[],
+        dest="cov_source",
         help="Forget the --cov sources given so far.",
     )
     group.addoption(
-        "--cov-report", action=StoreReport, default={}, metavar="TYPE", type=validate_report,
+        "--cov-report",
+        action=StoreReport,
+        default={},
+        metavar="TYPE",
+        type=validate_report,
         help="Report to produce (repeatable): term, term-missing, annotate, html, xml, json, markdown, "
         "markdown-append, lcov. term and term-missing accept ':skip-covered'; the file reports accept "
         "':DEST' for where to write. --cov-report= produces no report.",
     )
     group.addoption(
-        "--cov-config", action="store", default=".coveragerc", metavar="PATH",
+        "--cov-config",
+        action="store",
+        default=".coveragerc",
+        metavar="PATH",
         help="Coverage configuration file. Default: .coveragerc",
     )
     group.addoption(
-        "--no-cov-on-fail", action="store_true", default=False,
+        "--no-cov-on-fail",
+        action="store_true",
+        default=False,
         help="Skip the coverage report when tests fail. Default: False",
     )
     group.addoption(
-        "--no-cov", action="store_true", default=False,
+        "--no-cov",
+        action="store_true",
+        default=False,
         help="Switch coverage off entirely (for debuggers). Default: False",
     )
     group.addoption(
-        "--cov-fail-under", action="store", metavar="MIN", type=validate_fail_under,
+        "--cov-fail-under",
+        action="store",
+        metavar="MIN",
+        type=validate_fail_under,
         help="Fail the run when total coverage is below MIN.",
     )
     group.addoption(
-        "--cov-append", action="store_true", default=False,
+        "--cov-append",
+        action="store_true",
+        default=False,
         help="Add to the existing coverage data instead of erasing it. Default: False",
     )
     group.addoption(
-        "--cov-branch", action="store_true", default=None,
+        "--cov-branch",
+        action="store_true",
+        default=None,
         help="Measure branch coverage too.",
     )
     group.addoption(
-        "--cov-precision", type=int, default=None,
+        "--cov-precision",
+        type=int,
+        default=None,
         help="Digits after the decimal point in reported percentages.",
     )
     group.addoption(
-        "--cov-context", action="store", metavar="CONTEXT", type=validate_context,
+        "--cov-context",
+        action="store",
+        metavar="CONTEXT",
+        type=validate_context,
         help='Dynamic contexts to record: only "test".',
     )
 

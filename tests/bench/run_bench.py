@@ -56,11 +56,15 @@ def main() -> int:
     args = parser.parse_args()
     version = subprocess.run(
         [args.ferrocov_python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     mode = "branch" if args.branch else "line"
     print(f"\nPython {version}, {mode} coverage, median of {args.runs} runs")
-    print(f"{'workload':<20} {'plain s':>8} {'ferrocov':>9} {'coverage.py':>12} {'ferrocov x':>11} {'coverage.py x':>14}")
+    print(
+        f"{'workload':<20} {'plain s':>8} {'ferrocov':>9} {'coverage.py':>12} {'ferrocov x':>11} {'coverage.py x':>14}"
+    )
     for workload in WORKLOADS:
         med = bench(workload, args)
         base = med["plain"]
@@ -86,7 +90,10 @@ def startup_table(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         calls = subprocess.run(
             [args.ferrocov_python, str(Path(__file__).parent / "startup.py")],
-            cwd=scratch, capture_output=True, text=True, check=True,
+            cwd=scratch,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     print(calls, end="")
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 

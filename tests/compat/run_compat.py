@@ -247,7 +247,9 @@ def run_pytest(workdir: Path, targets: list[str], extra: list[str], collect_only
         # In-process collection: an xdist controller collects nothing itself.
         cmd += ["--collect-only", "-q", "-n", "0"]
     env = {**child_env(), RESULTS_ENV: str(results)}
-    proc = subprocess.run(cmd, cwd=workdir, env=env, check=False, stdout=None if not collect_only else subprocess.DEVNULL)
+    proc = subprocess.run(
+        cmd, cwd=workdir, env=env, check=False, stdout=None if not collect_only else subprocess.DEVNULL
+    )
     result = RunResult(returncode=proc.returncode)
     if results.exists():
         recorded = json.loads(results.read_text(encoding="utf-8"))
@@ -276,7 +278,12 @@ def check_isolation(workdir: Path, need_ferrocov: bool = True) -> str | None:
 def check_requirements() -> str | None:
     """Which packages coverage.py's test infrastructure needs are missing, if any."""
     missing = []
-    for module, package in [("pytest", "pytest"), ("xdist", "pytest-xdist"), ("flaky", "flaky"), ("hypothesis", "hypothesis")]:
+    for module, package in [
+        ("pytest", "pytest"),
+        ("xdist", "pytest-xdist"),
+        ("flaky", "flaky"),
+        ("hypothesis", "hypothesis"),
+    ]:
         probe = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, check=False)
         if probe.returncode != 0:
             missing.append(package)
@@ -418,7 +425,9 @@ def run_expected(workdir: Path, extra: list[str], strict_lists: bool) -> int:
         print(f"  {file}: {counts['passed']} / {sum(counts.values())} / {n_excluded}")
     whole_files = [entry.node for entry in excluded if entry.node == entry.file]
     print(f"  ... and {len(whole_files)} whole files excluded (see excluded.txt)")
-    failing = [entry.node for entry in expected if result.outcomes.get(entry.node, "missing") not in ("passed", "skipped")]
+    failing = [
+        entry.node for entry in expected if result.outcomes.get(entry.node, "missing") not in ("passed", "skipped")
+    ]
     for nodeid in failing:
         why = result.messages.get(nodeid, result.outcomes.get(nodeid, "not collected"))
         print(f"compat: FAILED {nodeid}: {why[:200]}")
@@ -450,17 +459,26 @@ def run_survey(workdir: Path, files: list[str], extra: list[str]) -> int:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--survey", nargs="+", metavar="FILE", help="run these test files (tests/test_x.py) and print what passes")
     parser.add_argument(
-        "--missing-names", nargs="*", metavar="FILE", help="list the coverage.* names these test files use that are missing"
+        "--survey", nargs="+", metavar="FILE", help="run these test files (tests/test_x.py) and print what passes"
+    )
+    parser.add_argument(
+        "--missing-names",
+        nargs="*",
+        metavar="FILE",
+        help="list the coverage.* names these test files use that are missing",
     )
     parser.add_argument("--check-lists", action="store_true", help="only check that every test is in exactly one list")
     parser.add_argument("--strict-lists", action="store_true", help="exit non-zero when the lists' bookkeeping is off")
     parser.add_argument(
-        "--reference", action="store_true", help="allow any installed `coverage` (run against coverage.py itself to vet the lists)"
+        "--reference",
+        action="store_true",
+        help="allow any installed `coverage` (run against coverage.py itself to vet the lists)",
     )
     parser.add_argument("--sdist", type=Path, help="use this coverage sdist instead of downloading it")
-    parser.add_argument("--workdir", type=Path, default=CACHE_DIR / "work", help="where to unpack the tests (wiped first)")
+    parser.add_argument(
+        "--workdir", type=Path, default=CACHE_DIR / "work", help="where to unpack the tests (wiped first)"
+    )
     parser.add_argument("-n", "--jobs", default="0", help="pytest-xdist workers (default: 0, no xdist)")
     parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
     return parser.parse_args(argv)

@@ -18,8 +18,24 @@ import coverage
 from coverage.exceptions import CoverageException
 from coverage.report_core import get_analysis_to_report
 
-SORTS = [None, "name", "-name", "+Name", "stmts", "-stmts", "miss", "-miss", "cover",
-         "-cover", "branch", "-branch", "brpart", "-BrPart", "bogus", "-"]
+SORTS = [
+    None,
+    "name",
+    "-name",
+    "+Name",
+    "stmts",
+    "-stmts",
+    "miss",
+    "-miss",
+    "cover",
+    "-cover",
+    "branch",
+    "-branch",
+    "brpart",
+    "-BrPart",
+    "bogus",
+    "-",
+]
 FORMATS = ["text", "markdown", "total"]
 PRECISIONS = [0, 1, 2, 3, -1]
 FLAGS = list(itertools.product([False, True], repeat=3))  # show_missing, skip_covered, skip_empty
@@ -45,16 +61,24 @@ def file_rows(cov: coverage.Coverage) -> list[dict]:
     for fr, analysis in get_analysis_to_report(cov, None):
         nums = analysis.numbers
         arcs = analysis.missing_branch_arcs() if analysis.has_arcs else {}
-        rows.append({
-            "name": fr.relative_filename(),
-            "numbers": [nums.n_statements, nums.n_excluded, nums.n_missing, nums.n_branches,
-                        nums.n_partial_branches, nums.n_missing_branches],
-            "missing_text": analysis.missing_formatted(branches=True),
-            "missing_text_nobranch": analysis.missing_formatted(branches=False),
-            "statements": sorted(analysis.statements),
-            "missing": sorted(analysis.missing),
-            "missing_arcs": sorted((a, b) for a, bs in arcs.items() for b in bs),
-        })
+        rows.append(
+            {
+                "name": fr.relative_filename(),
+                "numbers": [
+                    nums.n_statements,
+                    nums.n_excluded,
+                    nums.n_missing,
+                    nums.n_branches,
+                    nums.n_partial_branches,
+                    nums.n_missing_branches,
+                ],
+                "missing_text": analysis.missing_formatted(branches=True),
+                "missing_text_nobranch": analysis.missing_formatted(branches=False),
+                "statements": sorted(analysis.statements),
+                "missing": sorted(analysis.missing),
+                "missing_arcs": sorted((a, b) for a, bs in arcs.items() for b in bs),
+            }
+        )
     return rows
 
 
@@ -75,11 +99,25 @@ def main() -> None:
     cov.load()
     reports = []
     for (show_missing, skip_covered, skip_empty), precision, sort, fmt in combinations():
-        options = dict(show_missing=show_missing, skip_covered=skip_covered, skip_empty=skip_empty,
-                       precision=precision, sort=sort, output_format=fmt)
+        options = dict(
+            show_missing=show_missing,
+            skip_covered=skip_covered,
+            skip_empty=skip_empty,
+            precision=precision,
+            sort=sort,
+            output_format=fmt,
+        )
         reports.append({"options": options, "result": one_report(cov, **options)})
-    nodata = one_report(cov, include=["no/such/file*"], show_missing=False, skip_covered=False,
-                        skip_empty=False, precision=0, sort=None, output_format="text")
+    nodata = one_report(
+        cov,
+        include=["no/such/file*"],
+        show_missing=False,
+        skip_covered=False,
+        skip_empty=False,
+        precision=0,
+        sort=None,
+        output_format="text",
+    )
     result = {
         "branches": cov.get_data().has_arcs(),
         "rows": file_rows(cov),

@@ -38,12 +38,9 @@ def main() -> None:
     answers = {
         "display": [guarded(display_covered, pc, prec) for pc, prec in cases["display"]],
         "fail_under": [
-            [guarded(should_fail_under, *case), guarded(format_fail_under_msg, *case)]
-            for case in cases["fail_under"]
+            [guarded(should_fail_under, *case), guarded(format_fail_under_msg, *case)] for case in cases["fail_under"]
         ],
-        "lines": [
-            format_lines(set(stmts), set(missing), grouped(arcs)) for stmts, missing, arcs in cases["lines"]
-        ],
+        "lines": [format_lines(set(stmts), set(missing), grouped(arcs)) for stmts, missing, arcs in cases["lines"]],
     }
     json.dump(answers, sys.stdout)
 

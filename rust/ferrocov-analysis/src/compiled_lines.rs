@@ -45,7 +45,16 @@ pub struct LineTableEmulator<'a, 's> {
 
 impl<'a, 's> LineTableEmulator<'a, 's> {
     pub fn new(index: &'a LineIndex, version: PythonVersion) -> Self {
-        Self { index, version, lines: BTreeSet::new(), loops: Vec::new(), future_annotations: false, module_has_constant: false, const_tables: Vec::new(), with_depth: 0 }
+        Self {
+            index,
+            version,
+            lines: BTreeSet::new(),
+            loops: Vec::new(),
+            future_annotations: false,
+            module_has_constant: false,
+            const_tables: Vec::new(),
+            with_depth: 0,
+        }
     }
 
     /// The lines of the module's code and all code nested in it.
@@ -58,8 +67,7 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
         });
         self.setup_annotations(body);
         // A module docstring is constant 0.
-        self.module_has_constant =
-            matches!(body.first(), Some(Stmt::Expr(e)) if e.value.is_string_literal_expr());
+        self.module_has_constant = matches!(body.first(), Some(Stmt::Expr(e)) if e.value.is_string_literal_expr());
         self.begin_code(docstring(body).map(|d| format!("s:{d}")));
         let falls = self.block(body, Scope::Module);
         // The implicit `return None` at the end.
@@ -280,7 +288,9 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
                 self.function_body(&class.decorator_list, &class.name, &class.body, Scope::Class);
                 true
             }
-            Stmt::If(if_stmt) => self.if_chain(stmt, if_stmt.test.as_ref(), &if_stmt.body, &if_stmt.elif_else_clauses, scope),
+            Stmt::If(if_stmt) => {
+                self.if_chain(stmt, if_stmt.test.as_ref(), &if_stmt.body, &if_stmt.elif_else_clauses, scope)
+            }
             Stmt::While(w) => self.while_loop(stmt, &w.test, &w.body, &w.orelse, scope),
             Stmt::For(f) => {
                 self.emit(stmt);
@@ -406,7 +416,14 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
         body_falls || else_falls
     }
 
-    fn while_loop(&mut self, stmt: &'s Stmt, test: &'s Expr, body: &'s [Stmt], orelse: &'s [Stmt], scope: Scope) -> bool {
+    fn while_loop(
+        &mut self,
+        stmt: &'s Stmt,
+        test: &'s Expr,
+        body: &'s [Stmt],
+        orelse: &'s [Stmt],
+        scope: Scope,
+    ) -> bool {
         self.emit(stmt);
         let outcomes = test_outcomes(test, self.version);
         self.test_consts(test, !(outcomes.can_be_true && outcomes.can_be_false));

@@ -11,8 +11,7 @@ use std::collections::HashMap;
 
 use ruff_python_ast::visitor::{walk_expr, Visitor};
 use ruff_python_ast::{
-    ExceptHandler, Expr, FStringPart, InterpolatedStringElement, Number, Parameters, Pattern, Singleton, Stmt,
-    UnaryOp,
+    ExceptHandler, Expr, FStringPart, InterpolatedStringElement, Number, Parameters, Pattern, Singleton, Stmt, UnaryOp,
 };
 
 /// A nested code object: a definition or a lambda/comprehension.
@@ -72,11 +71,7 @@ impl<'s> ConstTable<'s> {
 
     pub fn surviving_dead_code(self) -> Vec<CodeObjectNode<'s>> {
         let last_live = if self.tail_live { usize::MAX } else { self.live.iter().rposition(|&l| l).unwrap_or(0) };
-        self.dead_code
-            .into_iter()
-            .filter(|(slot, _)| *slot <= last_live)
-            .map(|(_, code)| code)
-            .collect()
+        self.dead_code.into_iter().filter(|(slot, _)| *slot <= last_live).map(|(_, code)| code).collect()
     }
 }
 
@@ -503,7 +498,9 @@ pub fn literal_key(expr: &Expr) -> Option<String> {
             Number::Complex { real, imag } => format!("c:{real:?}:{imag:?}"),
         },
         Expr::StringLiteral(s) => format!("s:{}", s.value.to_str()),
-        Expr::BytesLiteral(b) => format!("b:{:?}", b.value.iter().flat_map(|p| p.as_slice().iter().copied()).collect::<Vec<u8>>()),
+        Expr::BytesLiteral(b) => {
+            format!("b:{:?}", b.value.iter().flat_map(|p| p.as_slice().iter().copied()).collect::<Vec<u8>>())
+        }
         Expr::BooleanLiteral(b) => format!("B:{}", b.value),
         Expr::NoneLiteral(_) => "N".into(),
         Expr::EllipsisLiteral(_) => "E".into(),

@@ -43,9 +43,7 @@ impl ExcludeRegex {
     /// Compile `pattern` with `re.MULTILINE` semantics.
     pub fn new(pattern: &str) -> Result<Self, String> {
         let translated = translate_python_regex(pattern);
-        fancy_regex::Regex::new(&format!("(?m){translated}"))
-            .map(Self)
-            .map_err(|e| e.to_string())
+        fancy_regex::Regex::new(&format!("(?m){translated}")).map(Self).map_err(|e| e.to_string())
     }
 
     /// The (first) lines that contain a match, as `lines_matching`.

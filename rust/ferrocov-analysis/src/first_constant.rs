@@ -169,7 +169,9 @@ impl<'a> Visitor<'a> for Finder<'a> {
             Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) if !self.inlines_comprehensions => {
                 self.found.get_or_insert(FirstConstant::Expression(expr));
             }
-            Expr::FString(f) if fstring_has_text(&f.value) || (self.folds_fstrings && fstring_is_constant(&f.value)) => {
+            Expr::FString(f)
+                if fstring_has_text(&f.value) || (self.folds_fstrings && fstring_is_constant(&f.value)) =>
+            {
                 self.value()
             }
             // Folded by the AST optimizer into constants.
@@ -210,10 +212,9 @@ fn is_literal(expr: &Expr) -> bool {
 fn fstring_has_text(value: &ruff_python_ast::FStringValue) -> bool {
     value.iter().any(|part| match part {
         FStringPart::Literal(s) => !s.value.is_empty(),
-        FStringPart::FString(f) => f
-            .elements
-            .iter()
-            .any(|e| matches!(e, InterpolatedStringElement::Literal(l) if !l.value.is_empty())),
+        FStringPart::FString(f) => {
+            f.elements.iter().any(|e| matches!(e, InterpolatedStringElement::Literal(l) if !l.value.is_empty()))
+        }
     })
 }
 

@@ -8,9 +8,9 @@
 
 mod bracket_scan;
 mod compiled_lines;
+mod const_table;
 mod constants;
 mod error;
-mod const_table;
 mod exclusion;
 mod first_constant;
 mod line_index;
@@ -73,11 +73,7 @@ impl SourceAnalysis {
 }
 
 /// Analyze source text (already decoded, as `read_python_source` gives it).
-pub fn analyze_source(
-    text: &str,
-    filename: &str,
-    opts: &AnalysisOptions,
-) -> Result<SourceAnalysis, AnalysisError> {
+pub fn analyze_source(text: &str, filename: &str, opts: &AnalysisOptions) -> Result<SourceAnalysis, AnalysisError> {
     structure::analyze(text, filename, opts)
 }
 
@@ -88,9 +84,6 @@ pub fn analyze_file(path: &Path, opts: &AnalysisOptions) -> Result<SourceAnalysi
 }
 
 /// Analyze many files in parallel; results are in the order of `paths`.
-pub fn analyze_files(
-    paths: &[PathBuf],
-    opts: &AnalysisOptions,
-) -> Vec<Result<SourceAnalysis, AnalysisError>> {
+pub fn analyze_files(paths: &[PathBuf], opts: &AnalysisOptions) -> Vec<Result<SourceAnalysis, AnalysisError>> {
     paths.par_iter().map(|p| analyze_file(p, opts)).collect()
 }

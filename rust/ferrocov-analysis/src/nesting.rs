@@ -183,7 +183,6 @@ fn parser_rules_of_stmt(stmt: &Stmt) -> usize {
         Stmt::If(_) => 4,
         Stmt::FunctionDef(_)
         | Stmt::ClassDef(_)
-        | Stmt::If(_)
         | Stmt::For(_)
         | Stmt::While(_)
         | Stmt::With(_)
@@ -197,7 +196,7 @@ impl DepthMeter {
     /// ruff keeps `elif`/`else` clauses in a flat list, CPython nests each
     /// one in the previous `If`'s `orelse` (and its parser recurses per
     /// clause): clause `i` sits `i + 1` levels deeper than the `if`.
-    fn visit_if<'a>(&mut self, stmt: &'a ruff_python_ast::StmtIf) {
+    fn visit_if(&mut self, stmt: &ruff_python_ast::StmtIf) {
         self.visit_expr(&stmt.test);
         self.visit_body(&stmt.body);
         for (i, clause) in stmt.elif_else_clauses.iter().enumerate() {

@@ -94,13 +94,11 @@ fn detect_encoding(bytes: &[u8]) -> Result<(&str, &[u8]), String> {
 }
 
 fn find_cookie(line: &[u8], bom: bool) -> Result<Option<&'static str>, String> {
-    let text = std::str::from_utf8(line)
-        .map_err(|_| "invalid or missing encoding declaration".to_string())?;
+    let text = std::str::from_utf8(line).map_err(|_| "invalid or missing encoding declaration".to_string())?;
     let Some(name) = cookie_name(text) else {
         return Ok(None);
     };
-    let encoding =
-        normal_encoding_name(&name).ok_or_else(|| format!("unknown encoding: {name}"))?;
+    let encoding = normal_encoding_name(&name).ok_or_else(|| format!("unknown encoding: {name}"))?;
     // tokenize compares the name as written (only "utf-8" and "utf-8-*"
     // count), so even "utf8" after a BOM is an error.
     let written = name.to_ascii_lowercase().replace('_', "-");
@@ -115,15 +113,11 @@ fn cookie_name(line: &str) -> Option<String> {
     let rest = line.trim_start_matches([' ', '\t', '\x0c']);
     let comment = rest.strip_prefix('#')?;
     let at = comment.find("coding").and_then(|_| {
-        comment
-            .match_indices("coding")
-            .find(|(i, _)| matches!(comment.as_bytes().get(i + 6), Some(b':' | b'=')))
+        comment.match_indices("coding").find(|(i, _)| matches!(comment.as_bytes().get(i + 6), Some(b':' | b'=')))
     })?;
     let after = comment[at.0 + 7..].trim_start_matches([' ', '\t']);
-    let name: String = after
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        .collect();
+    let name: String =
+        after.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
     (!name.is_empty()).then_some(name)
 }
 

@@ -56,8 +56,8 @@ fn analyze_parsed(
 
     let matched = match opts.exclude.as_deref().filter(|e| !e.is_empty()) {
         Some(pattern) => {
-            let regex = ExcludeRegex::new(pattern)
-                .map_err(|e| not_python(filename, format!("bad exclusion regex: {e}"), 0))?;
+            let regex =
+                ExcludeRegex::new(pattern).map_err(|e| not_python(filename, format!("bad exclusion regex: {e}"), 0))?;
             regex.lines_matching(text, &multiline)
         }
         None => BTreeSet::new(),
@@ -77,12 +77,7 @@ fn analyze_parsed(
     let docstrings = rules.docstrings;
 
     let ignored = |line: &u32| excluded.contains(line) || docstrings.contains(line);
-    let statements = raw
-        .iter()
-        .filter(|l| !ignored(l))
-        .map(|&l| first(l))
-        .filter(|l| !ignored(l))
-        .collect();
+    let statements = raw.iter().filter(|l| !ignored(l)).map(|&l| first(l)).filter(|l| !ignored(l)).collect();
     Ok(SourceAnalysis { statements, excluded, multiline })
 }
 
@@ -209,4 +204,3 @@ fn coverage_irrefutable(pattern: &Pattern) -> bool {
     }
     matches!(pattern, Pattern::MatchAs(p) if p.pattern.is_none())
 }
-

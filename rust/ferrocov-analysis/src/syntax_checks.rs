@@ -70,11 +70,7 @@ pub fn parse_checked(
         .into());
     }
     if let Some(err) = parsed.get().unsupported_syntax_errors().first() {
-        return Err(SyntaxProblem {
-            message: err.to_string(),
-            line: index.line_of(err.range.start().to_u32()),
-        }
-        .into());
+        return Err(SyntaxProblem { message: err.to_string(), line: index.line_of(err.range.start().to_u32()) }.into());
     }
     if let Some(refusal) = refusal {
         return Err(ParseFailure::TooDeep(refusal));
@@ -140,8 +136,7 @@ const FUTURE_FEATURES: &[&str] = &[
 fn check_future_imports(module: &ModModule, index: &LineIndex) -> Result<(), SyntaxProblem> {
     let mut prologue = true;
     for (i, stmt) in module.body.iter().enumerate() {
-        let is_docstring = i == 0
-            && matches!(stmt, Stmt::Expr(e) if e.value.is_string_literal_expr());
+        let is_docstring = i == 0 && matches!(stmt, Stmt::Expr(e) if e.value.is_string_literal_expr());
         match stmt {
             Stmt::ImportFrom(import) if import.module.as_deref() == Some("__future__") && import.level == 0 => {
                 let line = index.line_of(stmt.start().to_u32());
@@ -157,10 +152,7 @@ fn check_future_imports(module: &ModModule, index: &LineIndex) -> Result<(), Syn
                         return Err(SyntaxProblem { message: "not a chance".into(), line });
                     }
                     if !FUTURE_FEATURES.contains(&name) {
-                        return Err(SyntaxProblem {
-                            message: format!("future feature {name} is not defined"),
-                            line,
-                        });
+                        return Err(SyntaxProblem { message: format!("future feature {name} is not defined"), line });
                     }
                 }
             }

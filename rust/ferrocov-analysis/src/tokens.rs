@@ -37,10 +37,7 @@ pub struct LineToken {
 impl LineToken {
     /// coverage's `ttext.strip() and toktype != COMMENT`.
     pub fn is_significant(&self) -> bool {
-        !matches!(
-            self.role,
-            TokenRole::Newline | TokenRole::Indent | TokenRole::Dedent | TokenRole::Trivia
-        )
+        !matches!(self.role, TokenRole::Newline | TokenRole::Indent | TokenRole::Dedent | TokenRole::Trivia)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Deeply nested sources: refused as CPython refuses them, never a stack
 //! overflow, on a thread with a rayon worker's 2 MiB stack.
 
-use ferrocov_analysis::{analyze_source, AnalysisError, AnalysisOptions, PythonVersion, CompilerException};
+use ferrocov_analysis::{analyze_source, AnalysisError, AnalysisOptions, CompilerException, PythonVersion};
 
 fn options(minor: u8) -> AnalysisOptions {
     AnalysisOptions { exclude: None, version: PythonVersion::new(3, minor) }

@@ -166,15 +166,99 @@ const TABS_AND_FEEDS: &str = "if True:\n\tx = 1\n\x0c\n\tif x:\n\t\ty = '''a\n\t
 
 /// Python tokens and the odd pieces the tokenizer has to survive.
 const DICTIONARY: &[&[u8]] = &[
-    b"def ", b"async def ", b"class ", b"lambda", b"lambda: ", b"if ", b"elif ", b"else:", b"while ", b"for ",
-    b" in ", b"try:", b"except", b"except*", b"finally:", b"with ", b"match ", b"case ", b"return", b"yield",
-    b"yield from ", b"await ", b"global ", b"nonlocal ", b"del ", b"pass", b"break", b"continue", b"raise",
-    b"import ", b"from ", b" as ", b"assert ", b"type ", b"not ", b" and ", b" or ", b" is ", b"True", b"None",
-    b"...", b"__debug__", b"__name__", b":", b":=", b"->", b"=", b"==", b"+=", b"**", b"//", b"@", b"*", b"**",
-    b",", b";", b".", b"(", b")", b"[", b"]", b"{", b"}", b"\\\n", b"\n", b"\n    ", b"    ", b"\t", b"\n\n",
-    b"#", b"# pragma: no cover", b"# type: ignore", b"\"\"\"", b"'''", b"f\"", b"f'{", b"}'", b"rb'", b"u'",
-    b"t'", b"{x!r:>{w}}", b"0x", b"1_0", b"1e", b"1j", b"0b2", b"09", b"\xe4\xbd\xa0", b"\xce\xbb",
-    b"# -*- coding: latin-1 -*-\n", b"# coding=utf-8\n", b"# coding: bogus\n", b"#!/usr/bin/python\n",
+    b"def ",
+    b"async def ",
+    b"class ",
+    b"lambda",
+    b"lambda: ",
+    b"if ",
+    b"elif ",
+    b"else:",
+    b"while ",
+    b"for ",
+    b" in ",
+    b"try:",
+    b"except",
+    b"except*",
+    b"finally:",
+    b"with ",
+    b"match ",
+    b"case ",
+    b"return",
+    b"yield",
+    b"yield from ",
+    b"await ",
+    b"global ",
+    b"nonlocal ",
+    b"del ",
+    b"pass",
+    b"break",
+    b"continue",
+    b"raise",
+    b"import ",
+    b"from ",
+    b" as ",
+    b"assert ",
+    b"type ",
+    b"not ",
+    b" and ",
+    b" or ",
+    b" is ",
+    b"True",
+    b"None",
+    b"...",
+    b"__debug__",
+    b"__name__",
+    b":",
+    b":=",
+    b"->",
+    b"=",
+    b"==",
+    b"+=",
+    b"**",
+    b"//",
+    b"@",
+    b"*",
+    b"**",
+    b",",
+    b";",
+    b".",
+    b"(",
+    b")",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b"\\\n",
+    b"\n",
+    b"\n    ",
+    b"    ",
+    b"\t",
+    b"\n\n",
+    b"#",
+    b"# pragma: no cover",
+    b"# type: ignore",
+    b"\"\"\"",
+    b"'''",
+    b"f\"",
+    b"f'{",
+    b"}'",
+    b"rb'",
+    b"u'",
+    b"t'",
+    b"{x!r:>{w}}",
+    b"0x",
+    b"1_0",
+    b"1e",
+    b"1j",
+    b"0b2",
+    b"09",
+    b"\xe4\xbd\xa0",
+    b"\xce\xbb",
+    b"# -*- coding: latin-1 -*-\n",
+    b"# coding=utf-8\n",
+    b"# coding: bogus\n",
+    b"#!/usr/bin/python\n",
 ];
 
 fn seeds() -> Vec<Vec<u8>> {
@@ -269,7 +353,14 @@ fn expression() -> impl Strategy<Value = String> {
     ];
     leaf.prop_recursive(4, 32, 3, |inner| {
         prop_oneof![
-            (inner.clone(), prop::sample::select(vec!["+", "-", "*", "/", "//", "%", "**", "<<", "&", "|", "^", "@", "==", "<", "is", "is not", "in", "not in", "and", "or"]), inner.clone())
+            (
+                inner.clone(),
+                prop::sample::select(vec![
+                    "+", "-", "*", "/", "//", "%", "**", "<<", "&", "|", "^", "@", "==", "<", "is", "is not", "in",
+                    "not in", "and", "or"
+                ]),
+                inner.clone()
+            )
                 .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
             (prop::sample::select(vec!["-", "+", "~", "not "]), inner.clone()).prop_map(|(op, a)| format!("({op}{a})")),
             prop::collection::vec(inner.clone(), 0..3).prop_map(|items| format!("[{}]", items.join(", "))),
@@ -292,10 +383,39 @@ fn name() -> impl Strategy<Value = String> {
 fn is_keyword(name: &str) -> bool {
     matches!(
         name,
-        "and" | "as" | "assert" | "async" | "await" | "break" | "class" | "continue" | "def" | "del" | "elif"
-            | "else" | "except" | "for" | "from" | "global" | "if" | "import" | "in" | "is" | "lambda"
-            | "nonlocal" | "not" | "or" | "pass" | "raise" | "return" | "try" | "while" | "with" | "yield"
-            | "f" | "q"
+        "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+            | "f"
+            | "q"
     )
 }
 
@@ -384,11 +504,43 @@ fn program() -> impl Strategy<Value = String> {
 fn encoded_file() -> impl Strategy<Value = Bytes> {
     let bom = prop_oneof![3 => Just(&b""[..]), 1 => Just(&b"\xef\xbb\xbf"[..]), 1 => Just(&b"\xff\xfe"[..])];
     let name = prop::sample::select(vec![
-        "utf-8", "UTF8", "utf_8", "utf-8-sig", "latin-1", "iso-8859-1", "latin1-foo", "l1", "ascii", "us-ascii",
-        "cp1252", "windows-1252", "euc-jp", "shift_jis", "gb2312", "big5", "koi8-r", "utf-16", "utf-16-le",
-        "utf-32", "iso-2022-jp", "mac-roman", "cp037", "rot13", "bogus", "", "utf-8\u{e9}", "UTF-8 ",
+        "utf-8",
+        "UTF8",
+        "utf_8",
+        "utf-8-sig",
+        "latin-1",
+        "iso-8859-1",
+        "latin1-foo",
+        "l1",
+        "ascii",
+        "us-ascii",
+        "cp1252",
+        "windows-1252",
+        "euc-jp",
+        "shift_jis",
+        "gb2312",
+        "big5",
+        "koi8-r",
+        "utf-16",
+        "utf-16-le",
+        "utf-32",
+        "iso-2022-jp",
+        "mac-roman",
+        "cp037",
+        "rot13",
+        "bogus",
+        "",
+        "utf-8\u{e9}",
+        "UTF-8 ",
     ]);
-    let cookie_form = prop::sample::select(vec!["# -*- coding: {} -*-", "# coding={}", "#coding:{}", "# vim: set fileencoding={} :", "  #  coding:  {}", "x = 1 # coding: {}"]);
+    let cookie_form = prop::sample::select(vec![
+        "# -*- coding: {} -*-",
+        "# coding={}",
+        "#coding:{}",
+        "# vim: set fileencoding={} :",
+        "  #  coding:  {}",
+        "x = 1 # coding: {}",
+    ]);
     let placement = 0u8..3;
     let body = prop_oneof![
         Just(b"x = '\xe9\xe8'\nprint(x)\n".to_vec()),
@@ -414,9 +566,43 @@ fn encoded_file() -> impl Strategy<Value = Bytes> {
 /// Python-syntax regex fragments, valid or not.
 fn exclusion_pattern() -> impl Strategy<Value = String> {
     let piece = prop::sample::select(vec![
-        "pragma", "no cover", "\\s*", "^", "$", "\\Z", "\\A", "(?i)", "(?P<n>x)", "(?P=n)", "(?<=#)", "(?!x)",
-        "\\1", "[", "]", "[a-", "(", ")", "|", "*", "+?", "{2,1}", "{1000}", ".", "\\", "\\d+", "\\bdef\\b", "(?#c)",
-        "(?s:.)", "(?x) a b", "\\N{DASH}", "\\u00e9", "\\x4", "(a*)*b", "(?=.*)", "\n", "\u{e9}",
+        "pragma",
+        "no cover",
+        "\\s*",
+        "^",
+        "$",
+        "\\Z",
+        "\\A",
+        "(?i)",
+        "(?P<n>x)",
+        "(?P=n)",
+        "(?<=#)",
+        "(?!x)",
+        "\\1",
+        "[",
+        "]",
+        "[a-",
+        "(",
+        ")",
+        "|",
+        "*",
+        "+?",
+        "{2,1}",
+        "{1000}",
+        ".",
+        "\\",
+        "\\d+",
+        "\\bdef\\b",
+        "(?#c)",
+        "(?s:.)",
+        "(?x) a b",
+        "\\N{DASH}",
+        "\\u00e9",
+        "\\x4",
+        "(a*)*b",
+        "(?=.*)",
+        "\n",
+        "\u{e9}",
     ]);
     prop::collection::vec(piece, 0..6).prop_map(|p| p.concat())
 }

@@ -33,7 +33,9 @@ pub use envsubst::{substitute, EnvLookup};
 pub use error::ConfigError;
 pub use ini::{IniFile, IniSection};
 pub use loader::{config_files_to_try, default_regex_check, ConfigFileArg, LoadHost};
-pub use options::{OptionKind, OptionSpec, CONFIG_FILE_OPTIONS, DEFAULT_EXCLUDE, DEFAULT_PARTIAL, DEFAULT_PARTIAL_ALWAYS};
+pub use options::{
+    OptionKind, OptionSpec, CONFIG_FILE_OPTIONS, DEFAULT_EXCLUDE, DEFAULT_PARTIAL, DEFAULT_PARTIAL_ALWAYS,
+};
 pub use pathutil::{abspath, expanduser};
 pub use source::{is_toml_name, ConfigSource, ExpandUser, ReadContext, RegexCheck};
 pub use value::{FieldValue, OptionValue, PathsMap, PluginOptions};

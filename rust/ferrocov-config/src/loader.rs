@@ -22,14 +22,22 @@ pub enum ConfigFileArg {
 
 impl From<bool> for ConfigFileArg {
     fn from(value: bool) -> Self {
-        if value { ConfigFileArg::Default } else { ConfigFileArg::Disabled }
+        if value {
+            ConfigFileArg::Default
+        } else {
+            ConfigFileArg::Disabled
+        }
     }
 }
 
 impl From<&str> for ConfigFileArg {
     /// A name; the empty string reads nothing, as Python's falsy `""` does.
     fn from(value: &str) -> Self {
-        if value.is_empty() { ConfigFileArg::Disabled } else { ConfigFileArg::Path(value.to_string()) }
+        if value.is_empty() {
+            ConfigFileArg::Disabled
+        } else {
+            ConfigFileArg::Path(value.to_string())
+        }
     }
 }
 

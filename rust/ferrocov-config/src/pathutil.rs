@@ -14,14 +14,19 @@ pub fn expanduser(path: &str, env: EnvLookup<'_>) -> String {
         return path.to_string();
     };
     let joined = format!("{}{tail}", home.trim_end_matches('/'));
-    if joined.is_empty() { "/".into() } else { joined }
+    if joined.is_empty() {
+        "/".into()
+    } else {
+        joined
+    }
 }
 
 fn current_user_home() -> Option<String> {
     // Without $HOME Python asks the password database for the current uid.
-    let uid = std::fs::read_to_string("/proc/self/status").ok()?.lines().find_map(|line| {
-        line.strip_prefix("Uid:").and_then(|v| v.split_whitespace().next()).map(str::to_string)
-    })?;
+    let uid = std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:").and_then(|v| v.split_whitespace().next()).map(str::to_string))?;
     passwd_entries().find(|fields| fields.get(2) == Some(&uid)).and_then(|f| f.get(5).cloned())
 }
 

@@ -15,7 +15,9 @@ pub fn strip(s: &str) -> &str {
 
 /// `str.splitlines()`: every line boundary Python knows, not just `\n`.
 pub fn splitlines(text: &str) -> Vec<&str> {
-    let boundary = |c: char| matches!(c, '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    let boundary = |c: char| {
+        matches!(c, '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}')
+    };
     let mut lines: Vec<&str> = Vec::new();
     let mut start = 0;
     let mut iter = text.char_indices().peekable();

@@ -116,13 +116,21 @@ impl ConfigSource {
         }
         Some(match (self, self.real_section(section)) {
             (ConfigSource::Toml { .. }, None) => format!("No section: {}", repr(section)),
-            (ConfigSource::Toml { .. }, Some(real)) => format!("No option {} in section: {}", repr(option), repr(&real)),
+            (ConfigSource::Toml { .. }, Some(real)) => {
+                format!("No option {} in section: {}", repr(option), repr(&real))
+            }
             (ConfigSource::Ini { .. }, _) => format!("No option {} in section: {}", repr(option), repr(section)),
         })
     }
 
     /// Read one option as `kind`. The error names the section and option.
-    pub fn read(&self, section: &str, option: &str, kind: OptionKind, ctx: ReadContext<'_>) -> Result<OptionValue, String> {
+    pub fn read(
+        &self,
+        section: &str,
+        option: &str,
+        kind: OptionKind,
+        ctx: ReadContext<'_>,
+    ) -> Result<OptionValue, String> {
         let real = self.real_section(section).unwrap_or_else(|| section.to_string());
         match self {
             ConfigSource::Ini { file, .. } => {
@@ -232,7 +240,12 @@ pub fn split_list(text: &str) -> Vec<String> {
 }
 
 /// Strip each regex, check it compiles, keep the non-blank ones.
-pub fn check_regexes(section: &str, option: &str, values: Vec<String>, check: RegexCheck<'_>) -> Result<Vec<String>, String> {
+pub fn check_regexes(
+    section: &str,
+    option: &str,
+    values: Vec<String>,
+    check: RegexCheck<'_>,
+) -> Result<Vec<String>, String> {
     let mut kept = Vec::new();
     for value in values {
         let value = pystr::strip(&value).to_string();
@@ -246,7 +259,13 @@ pub fn check_regexes(section: &str, option: &str, values: Vec<String>, check: Re
     Ok(kept)
 }
 
-fn toml_value(raw: OptionValue, real: &str, option: &str, kind: OptionKind, ctx: ReadContext<'_>) -> Result<OptionValue, String> {
+fn toml_value(
+    raw: OptionValue,
+    real: &str,
+    option: &str,
+    kind: OptionKind,
+    ctx: ReadContext<'_>,
+) -> Result<OptionValue, String> {
     let not = |desc: &str, v: &OptionValue| format!("Option [{real}]{option} is not {desc}: {}", v.py_repr());
     let cant = |desc: &str, s: &str| format!("Option [{real}]{option} couldn't convert to {desc}: {}", repr(s));
     if matches!(kind, OptionKind::List | OptionKind::RegexList) {
@@ -266,7 +285,9 @@ fn toml_value(raw: OptionValue, real: &str, option: &str, kind: OptionKind, ctx:
         return check_regexes(real, option, strings, ctx.regex_check).map(|v| OptionValue::str_list(&v));
     }
     let value = match raw {
-        OptionValue::Str(s) => OptionValue::Str(substitute(&s, ctx.env).map_err(|e| format!("[{real}] {option}: {e}"))?),
+        OptionValue::Str(s) => {
+            OptionValue::Str(substitute(&s, ctx.env).map_err(|e| format!("[{real}] {option}: {e}"))?)
+        }
         other => other,
     };
     match (kind, value) {
@@ -283,13 +304,17 @@ fn toml_value(raw: OptionValue, real: &str, option: &str, kind: OptionKind, ctx:
         // A Python bool is an int, so TOML booleans pass as numbers.
         (OptionKind::Int, v @ OptionValue::Int(_)) => Ok(v),
         (OptionKind::Int, OptionValue::Bool(b)) => Ok(OptionValue::Int(i64::from(b))),
-        (OptionKind::Int, OptionValue::Str(s)) => pystr::parse_int(&s).map(OptionValue::Int).map_err(|_| cant("an integer", &s)),
+        (OptionKind::Int, OptionValue::Str(s)) => {
+            pystr::parse_int(&s).map(OptionValue::Int).map_err(|_| cant("an integer", &s))
+        }
         (OptionKind::Int, v) => Err(not("an integer", &v)),
         (OptionKind::Float, v @ OptionValue::Float(_)) => Ok(v),
         #[allow(clippy::cast_precision_loss)]
         (OptionKind::Float, OptionValue::Int(i)) => Ok(OptionValue::Float(i as f64)),
         (OptionKind::Float, OptionValue::Bool(b)) => Ok(OptionValue::Float(f64::from(u8::from(b)))),
-        (OptionKind::Float, OptionValue::Str(s)) => pystr::parse_float(&s).map(OptionValue::Float).map_err(|_| cant("a float", &s)),
+        (OptionKind::Float, OptionValue::Str(s)) => {
+            pystr::parse_float(&s).map(OptionValue::Float).map_err(|_| cant("a float", &s))
+        }
         (OptionKind::Float, v) => Err(not("a float", &v)),
         (OptionKind::List | OptionKind::RegexList, v) => Err(not("a list", &v)),
     }

@@ -93,15 +93,77 @@ line_checksums = false
 
 /// TOML syntax and values of every type.
 const DICTIONARY: &[&[u8]] = &[
-    b"[tool.coverage.run]\n", b"[tool.coverage.report]\n", b"[tool.coverage.paths]\n", b"[run]\n",
-    b"[[tool.coverage.run]]\n", b"[tool]\n", b"[tool.coverage]\n", b"[", b"]", b"[[", b"]]", b"{", b"}", b"{}",
-    b"[]", b" = ", b"=", b",", b".", b"\"", b"'", b"'''", b"\"\"\"", b"\\", b"\\u", b"\\U0010FFFF", b"\\uD800",
-    b"\\U00110000", b"\\x41", b"\\e", b"#", b"\n", b"true", b"false", b"inf", b"-inf", b"nan", b"+nan", b"0x",
-    b"0xff", b"0o7", b"0b1", b"1_000", b"1__0", b"_1", b"9223372036854775807", b"9223372036854775808",
-    b"-9223372036854775808", b"1e308", b"1e309", b"-0.0", b"1.", b".5", b"1979-05-27T07:32:00Z",
-    b"1979-05-27T07:32:00.999999-07:00", b"07:32:00", b"1979-05-27", b"1979-13-40", b"a.b.c", b"\"quoted key\"",
-    b"${HOME}", b"${NOPE?}", b"~/", b"branch = ", b"source = ", b"fail_under = ", b"precision = ",
-    b"exclude_lines = ", b"[\"(\"]", b"concurrency = [\"gevent\", \"eventlet\"]", b"plugins = [\"my_plugin\"]",
+    b"[tool.coverage.run]\n",
+    b"[tool.coverage.report]\n",
+    b"[tool.coverage.paths]\n",
+    b"[run]\n",
+    b"[[tool.coverage.run]]\n",
+    b"[tool]\n",
+    b"[tool.coverage]\n",
+    b"[",
+    b"]",
+    b"[[",
+    b"]]",
+    b"{",
+    b"}",
+    b"{}",
+    b"[]",
+    b" = ",
+    b"=",
+    b",",
+    b".",
+    b"\"",
+    b"'",
+    b"'''",
+    b"\"\"\"",
+    b"\\",
+    b"\\u",
+    b"\\U0010FFFF",
+    b"\\uD800",
+    b"\\U00110000",
+    b"\\x41",
+    b"\\e",
+    b"#",
+    b"\n",
+    b"true",
+    b"false",
+    b"inf",
+    b"-inf",
+    b"nan",
+    b"+nan",
+    b"0x",
+    b"0xff",
+    b"0o7",
+    b"0b1",
+    b"1_000",
+    b"1__0",
+    b"_1",
+    b"9223372036854775807",
+    b"9223372036854775808",
+    b"-9223372036854775808",
+    b"1e308",
+    b"1e309",
+    b"-0.0",
+    b"1.",
+    b".5",
+    b"1979-05-27T07:32:00Z",
+    b"1979-05-27T07:32:00.999999-07:00",
+    b"07:32:00",
+    b"1979-05-27",
+    b"1979-13-40",
+    b"a.b.c",
+    b"\"quoted key\"",
+    b"${HOME}",
+    b"${NOPE?}",
+    b"~/",
+    b"branch = ",
+    b"source = ",
+    b"fail_under = ",
+    b"precision = ",
+    b"exclude_lines = ",
+    b"[\"(\"]",
+    b"concurrency = [\"gevent\", \"eventlet\"]",
+    b"plugins = [\"my_plugin\"]",
 ];
 
 fn seeds() -> Vec<Vec<u8>> {
@@ -116,7 +178,15 @@ fn mutated_toml() -> BoxedStrategy<Bytes> {
 fn toml_value() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         any::<i64>().prop_map(|i| i.to_string()),
-        any::<f64>().prop_map(|f| if f.is_finite() { format!("{f:?}") } else if f.is_nan() { "nan".into() } else if f > 0.0 { "inf".into() } else { "-inf".into() }),
+        any::<f64>().prop_map(|f| if f.is_finite() {
+            format!("{f:?}")
+        } else if f.is_nan() {
+            "nan".into()
+        } else if f > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        }),
         any::<bool>().prop_map(|b| b.to_string()),
         "[^\"\\\\\\p{Cc}]{0,12}".prop_map(|s| format!("\"{s}\"")),
         "[a-z$~{}?\\-*/, ()\\[\\]\\\\]{0,12}".prop_map(|s| format!("'{s}'")),
@@ -133,7 +203,14 @@ fn toml_value() -> impl Strategy<Value = String> {
                 let mut seen = Vec::new();
                 let body: Vec<String> = pairs
                     .into_iter()
-                    .filter(|(k, _)| if seen.contains(k) { false } else { seen.push(k.clone()); true })
+                    .filter(|(k, _)| {
+                        if seen.contains(k) {
+                            false
+                        } else {
+                            seen.push(k.clone());
+                            true
+                        }
+                    })
                     .map(|(k, v)| format!("{k} = {v}"))
                     .collect();
                 format!("{{{}}}", body.join(", "))

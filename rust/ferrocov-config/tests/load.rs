@@ -63,7 +63,8 @@ fn strs(items: &[&str]) -> Vec<String> {
 #[test]
 fn defaults_without_files() {
     let cfg = load("defaults", &[]).result.unwrap();
-    let expected = CoverageConfig { config_files_attempted: cfg.config_files_attempted.clone(), ..CoverageConfig::default() };
+    let expected =
+        CoverageConfig { config_files_attempted: cfg.config_files_attempted.clone(), ..CoverageConfig::default() };
     assert_eq!(cfg, expected);
     assert_eq!(cfg.config_files_attempted.len(), 5);
     assert!(cfg.config_files_read.is_empty());
@@ -94,13 +95,17 @@ fn coveragerc_every_type() {
 
 #[test]
 fn setup_cfg_needs_prefix_and_settings() {
-    let cfg = load("setupcfg", &[("setup.cfg", "[run]\nbranch = 1\n[coverage:report]\nprecision = 3\n")]).result.unwrap();
+    let cfg =
+        load("setupcfg", &[("setup.cfg", "[run]\nbranch = 1\n[coverage:report]\nprecision = 3\n")]).result.unwrap();
     assert!(!cfg.branch, "[run] without the coverage: prefix is not ours in setup.cfg");
     assert_eq!(cfg.precision, 3);
     // A shared file without coverage settings is read but not used.
-    let cfg = load("setupcfg-unused", &[("setup.cfg", "[metadata]\nname = x\n"), ("tox.ini", "[coverage:run]\nparallel = true\n")])
-        .result
-        .unwrap();
+    let cfg = load(
+        "setupcfg-unused",
+        &[("setup.cfg", "[metadata]\nname = x\n"), ("tox.ini", "[coverage:run]\nparallel = true\n")],
+    )
+    .result
+    .unwrap();
     assert!(cfg.parallel);
     assert_eq!(cfg.config_files_read.len(), 2);
     assert!(cfg.config_file.unwrap().ends_with("/tox.ini"));
@@ -108,9 +113,11 @@ fn setup_cfg_needs_prefix_and_settings() {
 
 #[test]
 fn coveragerc_wins_over_pyproject() {
-    let files = [(".coveragerc", "[run]\nbranch = false\n"), ("pyproject.toml", "[tool.coverage.run]\nbranch = true\n")];
+    let files =
+        [(".coveragerc", "[run]\nbranch = false\n"), ("pyproject.toml", "[tool.coverage.run]\nbranch = true\n")];
     assert!(!load("precedence", &files).result.unwrap().branch);
-    let files = [("pyproject.toml", "[tool.coverage.run]\nbranch = true\n[tool.coverage.paths]\nb = ['x']\na = ['y']\n")];
+    let files =
+        [("pyproject.toml", "[tool.coverage.run]\nbranch = true\n[tool.coverage.paths]\nb = ['x']\na = ['y']\n")];
     let cfg = load("pyproject", &files).result.unwrap();
     assert!(cfg.branch);
     assert_eq!(cfg.paths.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), vec!["b", "a"]);
@@ -125,18 +132,22 @@ fn env_expansion_and_env_vars() {
     assert_eq!(cfg.context.as_deref(), Some("ci$"));
     assert_eq!(cfg.debug, strs(&["trace", "config"]));
     assert_eq!(cfg.core.as_deref(), Some("sysmon"));
-    let cfg = load_in("covfile", &[(".coveragerc", rc)], ConfigFileArg::Default, &[("COVERAGE_FILE", "e.dat")], Vec::new());
+    let cfg =
+        load_in("covfile", &[(".coveragerc", rc)], ConfigFileArg::Default, &[("COVERAGE_FILE", "e.dat")], Vec::new());
     assert_eq!(cfg.result.unwrap().data_file, "e.dat");
 }
 
 #[test]
 fn rcfile_env_and_specified_files() {
     let files = [("my.rc", "[run]\ntimid = yes\n")];
-    let cfg = load_in("rcenv", &files, ConfigFileArg::Default, &[("COVERAGE_RCFILE", "my.rc")], Vec::new()).result.unwrap();
+    let cfg =
+        load_in("rcenv", &files, ConfigFileArg::Default, &[("COVERAGE_RCFILE", "my.rc")], Vec::new()).result.unwrap();
     assert!(cfg.timid);
     let err = load_in("missing", &[], ConfigFileArg::Path("nope.rc".into()), &[], Vec::new()).result.unwrap_err();
     assert_eq!(err.to_string(), "Couldn't read 'nope.rc' as a config file");
-    let cfg = load_in("disabled", &files, ConfigFileArg::Disabled, &[("COVERAGE_RCFILE", "my.rc")], Vec::new()).result.unwrap();
+    let cfg = load_in("disabled", &files, ConfigFileArg::Disabled, &[("COVERAGE_RCFILE", "my.rc")], Vec::new())
+        .result
+        .unwrap();
     assert!(!cfg.timid && cfg.config_files_attempted.is_empty());
 }
 
@@ -169,7 +180,9 @@ fn unknown_options_warn() {
 #[test]
 fn plugin_sections() {
     let rc = "[run]\nplugins = my.plugin\n[my.plugin]\nhello = $WHO\n";
-    let cfg = load_in("plugins", &[(".coveragerc", rc)], ConfigFileArg::Default, &[("WHO", "world")], Vec::new()).result.unwrap();
+    let cfg = load_in("plugins", &[(".coveragerc", rc)], ConfigFileArg::Default, &[("WHO", "world")], Vec::new())
+        .result
+        .unwrap();
     assert_eq!(cfg.get_option("my.plugin:hello").unwrap(), OptionValue::Str("world".into()));
     assert_eq!(cfg.get_option("my.plugin:nope").unwrap(), OptionValue::None);
     assert!(cfg.get_option("other:x").is_err());

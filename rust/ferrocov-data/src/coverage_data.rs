@@ -79,7 +79,11 @@ impl Default for DataOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DataEvent {
     /// Connections closed; `opened` tells whether the file had been opened.
-    Closing { filename: String, force: bool, opened: bool },
+    Closing {
+        filename: String,
+        force: bool,
+        opened: bool,
+    },
     Erasing(String),
     ErasingParallel(String),
     Opening(String),
@@ -389,9 +393,8 @@ impl CoverageData {
             self.has_lines = !self.has_arcs;
         }
         let mut stmt = conn.prepare("select id, path from file").map_err(self.sql_err())?;
-        let rows = stmt
-            .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))
-            .map_err(self.sql_err())?;
+        let rows =
+            stmt.query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))).map_err(self.sql_err())?;
         let mut file_map = HashMap::new();
         for row in rows {
             let (id, path) = row.map_err(self.sql_err())?;
@@ -406,17 +409,15 @@ impl CoverageData {
     }
 
     fn is_empty_database(&self, conn: &Connection) -> Result<bool> {
-        let count: i64 = conn
-            .query_row("select count(*) from sqlite_master", [], |row| row.get(0))
-            .map_err(self.sql_err())?;
+        let count: i64 =
+            conn.query_row("select count(*) from sqlite_master", [], |row| row.get(0)).map_err(self.sql_err())?;
         Ok(count == 0)
     }
 
     fn init_db(&mut self, conn: &Connection) -> Result<()> {
         self.emit(DataEvent::Initing(self.filename.clone()));
         conn.execute_batch(SCHEMA).map_err(self.sql_err())?;
-        conn.execute("INSERT INTO coverage_schema (version) VALUES (?1)", [SCHEMA_VERSION])
-            .map_err(self.sql_err())?;
+        conn.execute("INSERT INTO coverage_schema (version) VALUES (?1)", [SCHEMA_VERSION]).map_err(self.sql_err())?;
         let version = self.options.version.clone().unwrap_or_else(|| COVERAGE_VERSION.to_owned());
         let mut meta = vec![("version", version)];
         // Process details would change the file's content hash, so they are
@@ -703,7 +704,9 @@ impl CoverageData {
                 }
                 let file_id = this.ensure_file_id(conn, filename)?;
                 let mut stmt = conn
-                    .prepare_cached("INSERT OR IGNORE INTO arc (file_id, context_id, fromno, tono) VALUES (?1, ?2, ?3, ?4)")
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO arc (file_id, context_id, fromno, tono) VALUES (?1, ?2, ?3, ?4)",
+                    )
                     .map_err(this.sql_err())?;
                 for &(from, to) in arcs {
                     stmt.execute(params![file_id, context_id, from, to]).map_err(this.sql_err())?;
@@ -852,10 +855,8 @@ impl CoverageData {
         let regexes = patterns
             .iter()
             .map(|p| {
-                Regex::new(p.as_ref()).map_err(|e| DataError::BadContextRegex {
-                    pattern: p.as_ref().to_owned(),
-                    reason: e.to_string(),
-                })
+                Regex::new(p.as_ref())
+                    .map_err(|e| DataError::BadContextRegex { pattern: p.as_ref().to_owned(), reason: e.to_string() })
             })
             .collect::<Result<Vec<Regex>>>()?;
         let ids = self.contexts_with_ids()?.into_iter().filter(|(_, name)| regexes.iter().any(|r| r.is_match(name)));
@@ -883,12 +884,8 @@ impl CoverageData {
         self.start_using()?;
         if self.has_arcs {
             if let Some(arcs) = self.arcs(filename)? {
-                let mut lines: Vec<u32> = arcs
-                    .iter()
-                    .flat_map(|&(a, b)| [a, b])
-                    .filter(|&n| n > 0)
-                    .map(|n| n.unsigned_abs())
-                    .collect();
+                let mut lines: Vec<u32> =
+                    arcs.iter().flat_map(|&(a, b)| [a, b]).filter(|&n| n > 0).map(|n| n.unsigned_abs()).collect();
                 lines.sort_unstable();
                 lines.dedup();
                 return Ok(Some(lines));
@@ -919,10 +916,8 @@ impl CoverageData {
             self.with_conn(|_, _| Ok(()))?;
             return Ok(None);
         };
-        let sql = format!(
-            "SELECT DISTINCT fromno, tono FROM arc WHERE file_id = ?1{}",
-            self.context_filter("context_id")
-        );
+        let sql =
+            format!("SELECT DISTINCT fromno, tono FROM arc WHERE file_id = ?1{}", self.context_filter("context_id"));
         self.with_conn(|this, conn| {
             let mut stmt = conn.prepare(&sql).map_err(this.sql_err())?;
             let rows = stmt
@@ -952,8 +947,11 @@ impl CoverageData {
                 let mut stmt = conn.prepare(&sql).map_err(this.sql_err())?;
                 let mut rows = stmt.query([file_id]).map_err(this.sql_err())?;
                 while let Some(row) = rows.next().map_err(this.sql_err())? {
-                    let (from, to, context): (i64, i64, String) =
-                        (row.get(0).map_err(this.sql_err())?, row.get(1).map_err(this.sql_err())?, row.get(2).map_err(this.sql_err())?);
+                    let (from, to, context): (i64, i64, String) = (
+                        row.get(0).map_err(this.sql_err())?,
+                        row.get(1).map_err(this.sql_err())?,
+                        row.get(2).map_err(this.sql_err())?,
+                    );
                     for line in [from, to].into_iter().filter(|&n| n > 0) {
                         map.entry(line as u32).or_default().insert(context.clone());
                     }
@@ -1018,16 +1016,10 @@ impl CoverageData {
     /// `update` with a fallible path mapper (its error aborts the merge).
     pub fn update_with(&mut self, other: &CoverageData, map_path: MapPath<'_>) -> Result<()> {
         if self.has_lines && other.has_arcs {
-            return Err(DataError::CombineArcsIntoLines {
-                other: other.filename.clone(),
-                ours: self.filename.clone(),
-            });
+            return Err(DataError::CombineArcsIntoLines { other: other.filename.clone(), ours: self.filename.clone() });
         }
         if self.has_arcs && other.has_lines {
-            return Err(DataError::CombineLinesIntoArcs {
-                other: other.filename.clone(),
-                ours: self.filename.clone(),
-            });
+            return Err(DataError::CombineLinesIntoArcs { other: other.filename.clone(), ours: self.filename.clone() });
         }
         self.start_using()?;
         if other.options.no_disk {
@@ -1082,11 +1074,7 @@ impl CoverageData {
                 let ours = self.tracer_of(conn, our_id)?;
                 let theirs = foreign_tracers.get(other_id).copied().unwrap_or("");
                 if ours != theirs {
-                    return Err(DataError::ConflictingTracer {
-                        path: path.clone(),
-                        ours,
-                        theirs: theirs.to_owned(),
-                    });
+                    return Err(DataError::ConflictingTracer { path: path.clone(), ours, theirs: theirs.to_owned() });
                 }
             }
         }
@@ -1226,11 +1214,23 @@ fn read_all_rows(conn: &Connection, filename: &str, with_arcs: bool) -> Result<F
     let err = |e| DataError::sqlite(filename, e);
     let mut data = ForeignData::default();
     let mut stmt = conn.prepare("SELECT id, path FROM file").map_err(err)?;
-    data.files = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?.collect::<rusqlite::Result<_>>().map_err(err)?;
+    data.files = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(err)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(err)?;
     let mut stmt = conn.prepare("SELECT id, context FROM context").map_err(err)?;
-    data.contexts = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?.collect::<rusqlite::Result<_>>().map_err(err)?;
+    data.contexts = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(err)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(err)?;
     let mut stmt = conn.prepare("SELECT file_id, tracer FROM tracer WHERE tracer IS NOT NULL").map_err(err)?;
-    data.tracers = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?.collect::<rusqlite::Result<_>>().map_err(err)?;
+    data.tracers = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(err)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(err)?;
     if with_arcs {
         let mut stmt = conn.prepare("SELECT file_id, context_id, fromno, tono FROM arc").map_err(err)?;
         let rows = stmt
@@ -1271,7 +1271,9 @@ fn is_missing_schema(version: &rusqlite::Result<rusqlite::types::Value>) -> bool
 
 fn remove_if_present(path: &str) -> Result<()> {
     match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(DataError::Io { filename: path.to_owned(), source: e }),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(DataError::Io { filename: path.to_owned(), source: e })
+        }
         _ => Ok(()),
     }
 }
@@ -1328,7 +1330,8 @@ fn sql_dump(conn: &Connection) -> rusqlite::Result<String> {
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL \
          AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
     )?;
-    let tables: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let tables: Vec<(String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     for (name, create) in tables {
         script.push_str(&create);
         script.push_str(";\n");

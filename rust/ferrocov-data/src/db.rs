@@ -131,11 +131,8 @@ fn may_name_super_journal(path: &Path) -> bool {
 
 /// `os.path.abspath`: absolute and lexically normalised, symlinks untouched.
 pub fn abspath(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
+    let joined =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let mut out = PathBuf::new();
     for component in joined.components() {
         match component {
@@ -166,9 +163,7 @@ pub fn file_uri(path: &Path) -> String {
 
 /// The local time as `%Y-%m-%d %H:%M:%S`, for `meta.when`.
 pub fn local_time_stamp() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let seconds = libc::time_t::try_from(now).unwrap_or(0);
     // SAFETY: `tm` is plain data that localtime_r fills in; both pointers are
     // valid for the call.

@@ -83,9 +83,7 @@ impl DataError {
     /// The documentation slug coverage.py attaches to some errors.
     pub fn slug(&self) -> Option<&'static str> {
         match self {
-            DataError::CombineArcsIntoLines { .. } | DataError::CombineLinesIntoArcs { .. } => {
-                Some("cant-combine")
-            }
+            DataError::CombineArcsIntoLines { .. } | DataError::CombineLinesIntoArcs { .. } => Some("cant-combine"),
             _ => None,
         }
     }

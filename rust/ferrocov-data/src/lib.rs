@@ -12,11 +12,13 @@ pub mod pyrepr;
 pub mod schema;
 pub mod suffix;
 
-pub use coverage_data::{files_with_prefix, sqlite_version, CoverageData, DataEvent, DataObserver, DataOptions, MapPath, Suffix};
+pub use coverage_data::{
+    files_with_prefix, sqlite_version, CoverageData, DataEvent, DataObserver, DataOptions, MapPath, Suffix,
+};
 pub use error::{DataError, ErrorClass, Result};
 pub use numbits::{
-    num_in_numbits, numbits_any_intersection, numbits_intersection, numbits_to_nums, numbits_union,
-    numbits_union_into, nums_to_numbits,
+    num_in_numbits, numbits_any_intersection, numbits_intersection, numbits_to_nums, numbits_union, numbits_union_into,
+    nums_to_numbits,
 };
 pub use schema::{SCHEMA, SCHEMA_VERSION};
 pub use suffix::{match_suffix, parallel_suffix, SuffixParts};

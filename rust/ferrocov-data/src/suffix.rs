@@ -32,10 +32,8 @@ pub fn parallel_suffix() -> String {
 fn suffix_regex() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     PATTERN.get_or_init(|| {
-        Regex::new(
-            r"\.(?P<host>[^.]+)\.pid(?P<pid>\d+)\.X(?P<random>\w{6})x(?P<hashpart>\.H(?P<hash>\w{10}h))?$",
-        )
-        .expect("the suffix pattern is a valid regex")
+        Regex::new(r"\.(?P<host>[^.]+)\.pid(?P<pid>\d+)\.X(?P<random>\w{6})x(?P<hashpart>\.H(?P<hash>\w{10}h))?$")
+            .expect("the suffix pattern is a valid regex")
     })
 }
 
@@ -85,9 +83,7 @@ pub fn random_alnum(len: usize) -> String {
 pub(crate) fn fill_random(buf: &mut [u8]) {
     if getrandom::getrandom(buf).is_err() {
         // No entropy source: fall back on time and pid, still distinct per process.
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos())
+        let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
             ^ u128::from(std::process::id());
         for (i, slot) in buf.iter_mut().enumerate() {
             *slot = (seed >> ((i % 16) * 8)) as u8;

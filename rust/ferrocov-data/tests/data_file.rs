@@ -152,10 +152,7 @@ fn wrong_schema_version_is_an_error_and_untouched() {
     }
     let before = std::fs::read(&path).unwrap();
     let err = data_at(&path).read().unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        format!("Couldn't use data file '{}': wrong schema: 99 instead of 7", path.display())
-    );
+    assert_eq!(err.to_string(), format!("Couldn't use data file '{}': wrong schema: 99 instead of 7", path.display()));
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 

@@ -47,16 +47,19 @@ fn seeds() -> &'static Vec<Vec<u8>> {
         let path = dir.join("arcs.coverage");
         let mut data = CoverageData::new(Some(path.clone()), None, false);
         data.set_context(Some("ctx"));
-        data.add_arcs(&arcs_map(&[("/src/a.py", &[(-1, 1), (1, 2), (2, -1), (2, 5)]), ("/t/x.html", &[(-1, 3), (3, -1)])]))
-            .unwrap();
-        data.add_file_tracers(&[("/t/x.html".to_string(), "plugin.Tracer".to_string())].into_iter().collect())
-            .unwrap();
+        data.add_arcs(&arcs_map(&[
+            ("/src/a.py", &[(-1, 1), (1, 2), (2, -1), (2, 5)]),
+            ("/t/x.html", &[(-1, 3), (3, -1)]),
+        ]))
+        .unwrap();
+        data.add_file_tracers(&[("/t/x.html".to_string(), "plugin.Tracer".to_string())].into_iter().collect()).unwrap();
         files.push(path);
 
         let path = dir.join("many.coverage");
         let mut data = CoverageData::new(Some(path.clone()), None, false);
-        let many: BTreeMap<String, Vec<u32>> =
-            (0..400).map(|i| (format!("/project/src/package/module_{i:04}.py"), (1..=(i % 50 + 1)).collect())).collect();
+        let many: BTreeMap<String, Vec<u32>> = (0..400)
+            .map(|i| (format!("/project/src/package/module_{i:04}.py"), (1..=(i % 50 + 1)).collect()))
+            .collect();
         data.add_lines(&many).unwrap();
         files.push(path);
 
@@ -68,19 +71,40 @@ fn seeds() -> &'static Vec<Vec<u8>> {
 #[derive(Debug, Clone)]
 enum PageEdit {
     /// A byte of the 100-byte database header.
-    Header { offset: usize, byte: u8 },
+    Header {
+        offset: usize,
+        byte: u8,
+    },
     /// A byte of a b-tree page header (or of page 1's, after the file header).
-    PageHeader { page: Index, offset: usize, byte: u8 },
+    PageHeader {
+        page: Index,
+        offset: usize,
+        byte: u8,
+    },
     /// A byte of a page's cell pointer array.
-    CellPointer { page: Index, offset: usize, byte: u8 },
-    ZeroPage { page: Index },
-    SwapPages { a: Index, b: Index },
+    CellPointer {
+        page: Index,
+        offset: usize,
+        byte: u8,
+    },
+    ZeroPage {
+        page: Index,
+    },
+    SwapPages {
+        a: Index,
+        b: Index,
+    },
     /// Cut the file at a page boundary, or a few bytes past one.
-    TruncatePages { page: Index, extra: usize },
+    TruncatePages {
+        page: Index,
+        extra: usize,
+    },
     /// Mark the file as WAL (file format versions 2).
     Wal,
     /// Claim UTF-16 text (header text encoding 2 or 3).
-    Utf16 { big_endian: bool },
+    Utf16 {
+        big_endian: bool,
+    },
     Generic(Mutation),
 }
 
@@ -136,8 +160,19 @@ impl PageEdit {
 }
 
 const DICTIONARY: &[&[u8]] = &[
-    b"SQLite format 3\0", b"\xff\xff\xff\xff", b"\x7f\xff\xff\xff", b"\0\0\0\0", b"\x0d", b"\x05", b"\x0a", b"\x02",
-    b"coverage_schema", b"line_bits", b"CREATE TABLE", b"numbits", b"has_arcs",
+    b"SQLite format 3\0",
+    b"\xff\xff\xff\xff",
+    b"\x7f\xff\xff\xff",
+    b"\0\0\0\0",
+    b"\x0d",
+    b"\x05",
+    b"\x0a",
+    b"\x02",
+    b"coverage_schema",
+    b"line_bits",
+    b"CREATE TABLE",
+    b"numbits",
+    b"has_arcs",
 ];
 
 fn page_edit() -> impl Strategy<Value = PageEdit> {
@@ -175,7 +210,11 @@ impl std::fmt::Debug for Damaged {
                 while i < self.bytes.len().min(seed.len()) && self.bytes[i] != seed[i] && i - start < 16 {
                     i += 1;
                 }
-                changed.push(format!("{start}: {:?} -> {:?}", Bytes(seed[start..i].to_vec()), Bytes(self.bytes[start..i].to_vec())));
+                changed.push(format!(
+                    "{start}: {:?} -> {:?}",
+                    Bytes(seed[start..i].to_vec()),
+                    Bytes(self.bytes[start..i].to_vec())
+                ));
             } else {
                 i += 1;
             }
@@ -228,8 +267,11 @@ fn read_and_query(path: &Path, read_only: bool) -> usize {
             errors += 1;
         }
     };
-    let mut data =
-        CoverageData::with_options(DataOptions { basename: Some(path.to_path_buf()), read_only, ..DataOptions::default() });
+    let mut data = CoverageData::with_options(DataOptions {
+        basename: Some(path.to_path_buf()),
+        read_only,
+        ..DataOptions::default()
+    });
     if let Err(err) = data.read() {
         // Callers stop here: the error goes to the user. (Querying on after a
         // failed read would erase the file and start afresh, as coverage.py's

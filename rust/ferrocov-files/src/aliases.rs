@@ -31,7 +31,14 @@ impl PathAliases {
     /// `relative` is the `relative_files` setting; `relative_dir` is the
     /// directory captured when measurement started (`set_relative_directory`).
     pub fn new(relative: bool, relative_dir: RelativeDir) -> Self {
-        PathAliases { rules: Vec::new(), relative, relative_dir, nt_abs: NtAbsRule::default(), sys_path: Vec::new(), described: false }
+        PathAliases {
+            rules: Vec::new(),
+            relative,
+            relative_dir,
+            nt_abs: NtAbsRule::default(),
+            sys_path: Vec::new(),
+            described: false,
+        }
     }
 
     /// Which Python's `ntpath.isabs` to follow (it changed in 3.13).
@@ -95,13 +102,23 @@ impl PathAliases {
     pub fn describe(&self) -> Vec<String> {
         let mut lines = vec![format!("Aliases (relative={}):", if self.relative { "True" } else { "False" })];
         for r in &self.rules {
-            lines.push(format!(" Rule: {} -> {} using regex {}", py_repr(&r.pattern), py_repr(&r.result), py_repr(&r.shown_regex)));
+            lines.push(format!(
+                " Rule: {} -> {} using regex {}",
+                py_repr(&r.pattern),
+                py_repr(&r.result),
+                py_repr(&r.shown_regex)
+            ));
         }
         lines
     }
 
     /// `map`, reporting each step to `debug` with coverage's messages.
-    pub fn map_with(&mut self, path: &str, exists: &mut dyn FnMut(&str) -> bool, debug: &mut dyn FnMut(String)) -> String {
+    pub fn map_with(
+        &mut self,
+        path: &str,
+        exists: &mut dyn FnMut(&str) -> bool,
+        debug: &mut dyn FnMut(String),
+    ) -> String {
         if !self.described {
             self.described = true;
             self.describe().into_iter().for_each(&mut *debug);
@@ -113,15 +130,27 @@ impl PathAliases {
             if !self.relative {
                 new = canonical_filename(&new, &self.sys_path);
             }
-            let dot_start = (rule.result.starts_with("./") || rule.result.starts_with(".\\")) && rule.result.chars().count() > 2;
+            let dot_start =
+                (rule.result.starts_with("./") || rule.result.starts_with(".\\")) && rule.result.chars().count() > 2;
             if (new.starts_with("./") || new.starts_with(".\\")) && !dot_start {
                 new = new[2..].to_string();
             }
             if !exists(&new) {
-                debug(format!("Rule {} changed {} to {} which doesn't exist, continuing", py_repr(&rule.pattern), py_repr(path), py_repr(&new)));
+                debug(format!(
+                    "Rule {} changed {} to {} which doesn't exist, continuing",
+                    py_repr(&rule.pattern),
+                    py_repr(path),
+                    py_repr(&new)
+                ));
                 continue;
             }
-            debug(format!("Matched path {} to rule {} -> {}, producing {}", py_repr(path), py_repr(&rule.pattern), py_repr(&rule.result), py_repr(&new)));
+            debug(format!(
+                "Matched path {} to rule {} -> {}, producing {}",
+                py_repr(path),
+                py_repr(&rule.pattern),
+                py_repr(&rule.result),
+                py_repr(&new)
+            ));
             return new;
         }
         let mut path = path.to_string();
@@ -129,7 +158,12 @@ impl PathAliases {
             path = self.relative_dir.relative_filename(&path);
             if !isabs_anywhere(&path, self.nt_abs) {
                 if let Some(generated) = self.first_dir_rule(&path) {
-                    debug(format!("Generating rule: {} -> {} using regex {}", py_repr(&generated.pattern), py_repr(&generated.result), py_repr(&generated.shown_regex)));
+                    debug(format!(
+                        "Generating rule: {} -> {} using regex {}",
+                        py_repr(&generated.pattern),
+                        py_repr(&generated.result),
+                        py_repr(&generated.shown_regex)
+                    ));
                     self.rules.push(generated);
                     return self.map_with(&path, exists, debug);
                 }

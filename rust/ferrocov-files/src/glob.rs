@@ -69,7 +69,9 @@ fn next_token(chars: &[char], pos: usize, flavor: Flavor) -> Result<(String, usi
     }
     // `x**`: non-slashes followed by two stars, the longest such run.
     let run = non_slash_run(chars, pos);
-    if let Some(k) = (1..run).rev().find(|&k| pos + k + 1 < pos + run && chars[pos + k] == '*' && chars[pos + k + 1] == '*') {
+    if let Some(k) =
+        (1..run).rev().find(|&k| pos + k + 1 < pos + run && chars[pos + k] == '*' && chars[pos + k + 1] == '*')
+    {
         return bad(pos + k + stars_from(chars, pos + k));
     }
     // `**x`: two or more stars and then non-slashes.
@@ -160,14 +162,20 @@ pub fn globs_to_regex_source<S: AsRef<str>>(patterns: &[S], partial: bool) -> Re
 }
 
 /// Compile the globs into a regex, as coverage's `globs_to_regex`.
-pub fn globs_to_regex<S: AsRef<str>>(patterns: &[S], case_insensitive: bool, partial: bool) -> Result<Regex, FilesError> {
+pub fn globs_to_regex<S: AsRef<str>>(
+    patterns: &[S],
+    case_insensitive: bool,
+    partial: bool,
+) -> Result<Regex, FilesError> {
     let source = globs_to_regex_source(patterns, partial)?;
     RegexBuilder::new(&source)
         .case_insensitive(case_insensitive)
         .size_limit(256 << 20)
         .dfa_size_limit(64 << 20)
         .build()
-        .map_err(|e| FilesError::InvalidRegex(patterns.iter().map(|p| p.as_ref()).collect::<Vec<_>>().join(", "), e.to_string()))
+        .map_err(|e| {
+            FilesError::InvalidRegex(patterns.iter().map(|p| p.as_ref()).collect::<Vec<_>>().join(", "), e.to_string())
+        })
 }
 
 /// coverage's `prep_patterns`: keep each pattern, and unless it starts with a

@@ -469,6 +469,7 @@ impl ReportFilter {
 
     /// Should a file (its reporter's relative or absolute name) be reported?
     pub fn keep(&self, filename: &str) -> bool {
-        self.include.as_ref().is_none_or(|m| m.matches(filename)) && !self.omit.as_ref().is_some_and(|m| m.matches(filename))
+        self.include.as_ref().is_none_or(|m| m.matches(filename))
+            && !self.omit.as_ref().is_some_and(|m| m.matches(filename))
     }
 }

@@ -34,8 +34,7 @@ impl TreeMatcher {
     /// the tracer's path, where re-resolving symlinks would cost system calls.
     pub fn matches_absolute(&self, path: &str) -> bool {
         self.roots.iter().any(|root| {
-            path.starts_with(root.as_str())
-                && (path.len() == root.len() || path[root.len()..].starts_with(OS_SEP))
+            path.starts_with(root.as_str()) && (path.len() == root.len() || path[root.len()..].starts_with(OS_SEP))
         })
     }
 }

@@ -22,9 +22,7 @@ pub fn normcase(path: &str) -> String {
 
 /// The current directory as Python's `os.getcwd()` reports it (already physical).
 pub fn current_dir() -> String {
-    std::env::current_dir()
-        .map(|p| p.to_string_lossy().into_owned())
-        .unwrap_or_else(|_| "/".to_string())
+    std::env::current_dir().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".to_string())
 }
 
 /// `os.path.join` for two POSIX components.
@@ -340,10 +338,7 @@ pub fn module_name_from_path(path: &str, suffixes: &[String]) -> Option<String> 
     let base = basename(path);
     let mut sorted: Vec<&String> = suffixes.iter().collect();
     sorted.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    sorted
-        .into_iter()
-        .find(|sfx| base.ends_with(sfx.as_str()))
-        .map(|sfx| base[..base.len() - sfx.len()].to_string())
+    sorted.into_iter().find(|sfx| base.ends_with(sfx.as_str())).map(|sfx| base[..base.len() - sfx.len()].to_string())
 }
 
 impl RelativeDir {

@@ -102,7 +102,10 @@ fn module_matcher_matches_packages_and_submodules() {
 #[test]
 fn prep_patterns_adds_absolute_forms_for_non_wildcards() {
     let cwd = ferrocov_files::path::current_dir();
-    assert_eq!(prep_patterns(&["*.py", "?x", "src/*"]), vec!["*.py".to_string(), "?x".into(), "src/*".into(), format!("{cwd}/src/*")]);
+    assert_eq!(
+        prep_patterns(&["*.py", "?x", "src/*"]),
+        vec!["*.py".to_string(), "?x".into(), "src/*".into(), format!("{cwd}/src/*")]
+    );
 }
 
 #[test]
@@ -161,7 +164,16 @@ fn source_exists_sees_inside_archives() {
 #[test]
 fn find_python_files_requires_packages_unless_namespaces() {
     let root = scratch("walk");
-    for f in ["sub/a.py", "sub/b.py", "sub/x.c", "sub/ssub/__init__.py", "sub/ssub/s.py", "sub/ssub/~s.py", "sub/lab/exp.py", "sub/windows.pyw"] {
+    for f in [
+        "sub/a.py",
+        "sub/b.py",
+        "sub/x.c",
+        "sub/ssub/__init__.py",
+        "sub/ssub/s.py",
+        "sub/ssub/~s.py",
+        "sub/lab/exp.py",
+        "sub/windows.pyw",
+    ] {
         touch(&root, f);
     }
     let rel = |v: Vec<String>| {
@@ -170,8 +182,14 @@ fn find_python_files_requires_packages_unless_namespaces() {
         v
     };
     let sub = format!("{root}/sub");
-    assert_eq!(rel(find_python_files(&sub, false)), ["sub/a.py", "sub/b.py", "sub/ssub/__init__.py", "sub/ssub/s.py", "sub/windows.pyw"]);
-    assert_eq!(rel(find_python_files(&sub, true)), ["sub/a.py", "sub/b.py", "sub/lab/exp.py", "sub/ssub/__init__.py", "sub/ssub/s.py", "sub/windows.pyw"]);
+    assert_eq!(
+        rel(find_python_files(&sub, false)),
+        ["sub/a.py", "sub/b.py", "sub/ssub/__init__.py", "sub/ssub/s.py", "sub/windows.pyw"]
+    );
+    assert_eq!(
+        rel(find_python_files(&sub, true)),
+        ["sub/a.py", "sub/b.py", "sub/lab/exp.py", "sub/ssub/__init__.py", "sub/ssub/s.py", "sub/windows.pyw"]
+    );
 }
 
 /// A fake interpreter layout: stdlib with site-packages inside it, a project.
@@ -182,7 +200,16 @@ struct Layout {
 impl Layout {
     fn new(name: &str) -> Self {
         let root = scratch(name);
-        for f in ["lib/os.py", "lib/site-packages/thirdpkg/__init__.py", "proj/pkg/__init__.py", "proj/pkg/mod.py", "proj/pkg/sub/__init__.py", "proj/script.py", "proj/other/o.py", "tool/coverage/control.py"] {
+        for f in [
+            "lib/os.py",
+            "lib/site-packages/thirdpkg/__init__.py",
+            "proj/pkg/__init__.py",
+            "proj/pkg/mod.py",
+            "proj/pkg/sub/__init__.py",
+            "proj/script.py",
+            "proj/other/o.py",
+            "tool/coverage/control.py",
+        ] {
             touch(&root, f);
         }
         Layout { root }
@@ -196,7 +223,10 @@ impl Layout {
             third_party_dirs: vec![self.p("lib/site-packages")],
             cover_dirs: vec![self.p("tool/coverage")],
             module_suffixes: vec![".py".into(), ".pyc".into()],
-            sys_path_facts: SysPathFacts { sys_path: vec![self.p("proj"), self.p("lib")], source_pkg_locations: vec![] },
+            sys_path_facts: SysPathFacts {
+                sys_path: vec![self.p("proj"), self.p("lib")],
+                source_pkg_locations: vec![],
+            },
             ..Default::default()
         }
     }
@@ -246,7 +276,10 @@ fn source_packages_and_dirs_bound_what_is_measured() {
     assert!(io.unmatched_source_pkgs().is_empty());
     assert_eq!(reason(&io, &l.p("proj/other/o.py"), None), "");
     assert_eq!(reason(&io, &l.p("proj/script.py"), None), "module 'script' falls outside the --source spec");
-    assert_eq!(reason(&io, &l.p("proj/script.py"), Some("__main__")), "module 'script' falls outside the --source spec");
+    assert_eq!(
+        reason(&io, &l.p("proj/script.py"), Some("__main__")),
+        "module 'script' falls outside the --source spec"
+    );
     assert_eq!(reason(&io, &l.p("proj/pkg/sub/__init__.py"), Some("pkg.sub")), "is inside an --omit pattern");
     let unexec = io.find_possibly_unexecuted_files(&[l.p("proj/pkg/__init__.pyc")]);
     let mut names: Vec<&str> = unexec.iter().map(|f| &f[l.root.len() + 1..]).collect();
@@ -260,7 +293,10 @@ fn source_installed_as_third_party_is_measured() {
     let mut s = l.settings();
     s.source_pkgs = vec!["thirdpkg".into(), "pkg".into()];
     let io = InOut::new(s.clone()).unwrap();
-    assert_eq!(reason(&io, &l.p("lib/site-packages/thirdpkg/__init__.py"), Some("thirdpkg")), "inside --source, but is third-party");
+    assert_eq!(
+        reason(&io, &l.p("lib/site-packages/thirdpkg/__init__.py"), Some("thirdpkg")),
+        "inside --source, but is third-party"
+    );
     s.sys_path_facts.source_pkg_locations = vec![PackageLocation {
         package: "thirdpkg".into(),
         file: Some(l.p("lib/site-packages/thirdpkg/__init__.py")),
@@ -287,7 +323,8 @@ fn include_bounds_when_no_source() {
 fn frame_file_is_preferred_when_the_base_name_agrees() {
     let l = Layout::new("io-frame");
     let io = InOut::new(l.settings()).unwrap();
-    let facts = FrameFacts { file: Some(&l.p("proj/pkg/__pycache__/../mod.pyc")), name: Some("pkg.mod"), spec_name: None };
+    let facts =
+        FrameFacts { file: Some(&l.p("proj/pkg/__pycache__/../mod.pyc")), name: Some("pkg.mod"), spec_name: None };
     let d = io.should_trace_frame("/build/elsewhere/mod.py", Some(&facts));
     assert_eq!(d.canonical, l.p("proj/pkg/mod.py"));
     let d = io.should_trace_frame("/build/elsewhere/renamed.py", Some(&facts));
@@ -299,7 +336,10 @@ fn bad_source_settings_are_config_errors() {
     let l = Layout::new("io-bad");
     let mut s = l.settings();
     s.source_dirs = vec![l.p("proj/script.py")];
-    assert_eq!(InOut::new(s).unwrap_err().to_string(), format!("Source dir is not a directory: '{}'", l.p("proj/script.py")));
+    assert_eq!(
+        InOut::new(s).unwrap_err().to_string(),
+        format!("Source dir is not a directory: '{}'", l.p("proj/script.py"))
+    );
     let mut s = l.settings();
     s.source_dirs = vec!["/".into()];
     assert_eq!(InOut::new(s).unwrap_err().to_string(), "Source dir can't be a file system root: '/'");

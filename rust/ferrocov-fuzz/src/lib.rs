@@ -28,11 +28,7 @@ pub const CASES_VAR: &str = "FERROCOV_FUZZ_CASES";
 /// The case count: `$FERROCOV_FUZZ_CASES` when it is a positive number,
 /// else `default_cases`.
 pub fn cases(default_cases: u32) -> u32 {
-    std::env::var(CASES_VAR)
-        .ok()
-        .and_then(|v| v.trim().parse::<u32>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(default_cases)
+    std::env::var(CASES_VAR).ok().and_then(|v| v.trim().parse::<u32>().ok()).filter(|&n| n > 0).unwrap_or(default_cases)
 }
 
 /// A proptest configuration with an explicit case budget. Failures are not
@@ -89,26 +85,26 @@ pub const ODD_PIECES: &[&[u8]] = &[
     b"\x1c",
     b"\x1f",
     b"\x7f",
-    b"\xef\xbb\xbf",             // U+FEFF, BOM
-    b"\xc2\x85",                 // U+0085, NEL
-    b"\xc2\xa0",                 // U+00A0, no-break space
-    b"\xe2\x80\xa8",             // U+2028, line separator
-    b"\xe2\x80\xa9",             // U+2029, paragraph separator
-    b"\xe2\x80\x8b",             // U+200B, zero-width space
-    b"\xe2\x80\xae",             // U+202E, right-to-left override
-    b"\xe3\x80\x80",             // U+3000, ideographic space
-    b"\xef\xbf\xbd",             // U+FFFD
-    b"\xf4\x8f\xbf\xbf",         // U+10FFFF
-    b"\xf0\x9f\x98\x80",         // an emoji
-    b"e\xcc\x81",                // e + combining acute
-    b"\xef\xbc\xa1",             // fullwidth A
-    b"\xc3\xa9",                 // é
-    b"\x80",                     // lone continuation byte
-    b"\xff\xfe",                 // UTF-16 LE BOM, invalid UTF-8
+    b"\xef\xbb\xbf",     // U+FEFF, BOM
+    b"\xc2\x85",         // U+0085, NEL
+    b"\xc2\xa0",         // U+00A0, no-break space
+    b"\xe2\x80\xa8",     // U+2028, line separator
+    b"\xe2\x80\xa9",     // U+2029, paragraph separator
+    b"\xe2\x80\x8b",     // U+200B, zero-width space
+    b"\xe2\x80\xae",     // U+202E, right-to-left override
+    b"\xe3\x80\x80",     // U+3000, ideographic space
+    b"\xef\xbf\xbd",     // U+FFFD
+    b"\xf4\x8f\xbf\xbf", // U+10FFFF
+    b"\xf0\x9f\x98\x80", // an emoji
+    b"e\xcc\x81",        // e + combining acute
+    b"\xef\xbc\xa1",     // fullwidth A
+    b"\xc3\xa9",         // é
+    b"\x80",             // lone continuation byte
+    b"\xff\xfe",         // UTF-16 LE BOM, invalid UTF-8
     b"\xfe\xff",
-    b"\xc0\x80",                 // overlong NUL
-    b"\xed\xa0\x80",             // UTF-8-encoded surrogate
-    b"\xe2\x82",                 // truncated 3-byte sequence
+    b"\xc0\x80",     // overlong NUL
+    b"\xed\xa0\x80", // UTF-8-encoded surrogate
+    b"\xe2\x82",     // truncated 3-byte sequence
     b"\\",
     b"\"",
     b"'",
@@ -119,17 +115,44 @@ pub const ODD_PIECES: &[&[u8]] = &[
 /// applies to inputs of any length.
 #[derive(Debug, Clone)]
 pub enum Mutation {
-    FlipBit { at: Index, bit: u8 },
-    SetByte { at: Index, byte: u8 },
-    Insert { at: Index, bytes: Vec<u8> },
-    Delete { at: Index, len: usize },
-    Truncate { at: Index },
+    FlipBit {
+        at: Index,
+        bit: u8,
+    },
+    SetByte {
+        at: Index,
+        byte: u8,
+    },
+    Insert {
+        at: Index,
+        bytes: Vec<u8>,
+    },
+    Delete {
+        at: Index,
+        len: usize,
+    },
+    Truncate {
+        at: Index,
+    },
     /// Copy a run of the input to another place in it.
-    Duplicate { from: Index, len: usize, to: Index },
+    Duplicate {
+        from: Index,
+        len: usize,
+        to: Index,
+    },
     /// Repeat a short run a few times in place (bounded: no deep nesting).
-    Repeat { at: Index, len: usize, times: usize },
+    Repeat {
+        at: Index,
+        len: usize,
+        times: usize,
+    },
     /// Insert a run taken from one of the seeds.
-    Splice { seed: Index, from: Index, len: usize, to: Index },
+    Splice {
+        seed: Index,
+        from: Index,
+        len: usize,
+        to: Index,
+    },
 }
 
 impl Mutation {
@@ -203,7 +226,11 @@ pub fn mutation(dictionary: &'static [&'static [u8]]) -> BoxedStrategy<Mutation>
 }
 
 /// A seed, possibly unchanged, with up to `max_mutations` edits.
-pub fn mutated(seeds: Vec<Vec<u8>>, dictionary: &'static [&'static [u8]], max_mutations: usize) -> BoxedStrategy<Bytes> {
+pub fn mutated(
+    seeds: Vec<Vec<u8>>,
+    dictionary: &'static [&'static [u8]],
+    max_mutations: usize,
+) -> BoxedStrategy<Bytes> {
     assert!(!seeds.is_empty(), "mutations need at least one seed");
     let seeds = Arc::new(seeds);
     (0..seeds.len(), vec(mutation(dictionary), 0..=max_mutations))

@@ -58,9 +58,5 @@ fn options(py: Python<'_>, exclude: Option<String>) -> PyResult<AnalysisOptions>
 }
 
 fn to_tuple(analysis: SourceAnalysis) -> AnalysisTuple {
-    (
-        analysis.statements.into_iter().collect(),
-        analysis.excluded.into_iter().collect(),
-        analysis.multiline,
-    )
+    (analysis.statements.into_iter().collect(), analysis.excluded.into_iter().collect(), analysis.multiline)
 }

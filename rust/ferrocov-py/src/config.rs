@@ -55,10 +55,8 @@ impl PyConfig {
         warn: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
         let arg = config_file_arg(config_file)?;
-        let args = kwargs
-            .iter()
-            .map(|(k, v)| Ok((k.extract::<String>()?, to_value(&v)?)))
-            .collect::<PyResult<Vec<_>>>()?;
+        let args =
+            kwargs.iter().map(|(k, v)| Ok((k.extract::<String>()?, to_value(&v)?))).collect::<PyResult<Vec<_>>>()?;
         let inner = with_host(py, &environ, warn, |host| CoverageConfig::load_with_args(&arg, args, host))?;
         Ok(PyConfig { inner })
     }
@@ -87,10 +85,8 @@ impl PyConfig {
     #[pyo3(signature = (**kwargs))]
     fn from_args(&mut self, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
         let Some(kwargs) = kwargs else { return Ok(()) };
-        let pairs = kwargs
-            .iter()
-            .map(|(k, v)| Ok((k.extract::<String>()?, to_value(&v)?)))
-            .collect::<PyResult<Vec<_>>>()?;
+        let pairs =
+            kwargs.iter().map(|(k, v)| Ok((k.extract::<String>()?, to_value(&v)?))).collect::<PyResult<Vec<_>>>()?;
         self.inner.from_args(pairs).map_err(|e| errors::to_py(&e))
     }
 
@@ -261,8 +257,12 @@ fn with_host<T>(
     let regex_check = python_regex_check(py)?;
     let expand_user = python_expanduser(py)?;
     let result = {
-        let mut host =
-            LoadHost { env: &lookup, warn: &mut send_warning, regex_check: &regex_check, expand_user: Some(&expand_user) };
+        let mut host = LoadHost {
+            env: &lookup,
+            warn: &mut send_warning,
+            regex_check: &regex_check,
+            expand_user: Some(&expand_user),
+        };
         step(&mut host)
     };
     if let Some(err) = warn_failure.into_inner() {

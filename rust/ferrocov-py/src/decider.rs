@@ -129,7 +129,8 @@ impl ModuleFacts {
         let file = item("__file__")
             .filter(|v| v.is_truthy().unwrap_or(false))
             .and_then(|v| v.str().ok().and_then(|s| s.to_str().ok().map(str::to_owned)));
-        let string = |v: Bound<'_, PyAny>| v.cast_into::<PyString>().ok().and_then(|s| s.to_str().ok().map(str::to_owned));
+        let string =
+            |v: Bound<'_, PyAny>| v.cast_into::<PyString>().ok().and_then(|s| s.to_str().ok().map(str::to_owned));
         let name = item("__name__").and_then(string);
         let spec_name = item("__spec__")
             .filter(|spec| spec.is_truthy().unwrap_or(false))
@@ -149,7 +150,12 @@ impl FileDecider {
     /// when `sys.path` differs from the last time a file was decided.
     #[new]
     #[pyo3(signature = (inout, on_sys_path_change, relative_dir=None))]
-    fn new(py: Python<'_>, inout: Py<PyInOut>, on_sys_path_change: Py<PyAny>, relative_dir: Option<String>) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        inout: Py<PyInOut>,
+        on_sys_path_change: Py<PyAny>,
+        relative_dir: Option<String>,
+    ) -> PyResult<Self> {
         let current = sys_path(py)?;
         let copy = PyList::new(py, current.try_iter()?.collect::<PyResult<Vec<_>>>()?)?;
         let engine = EngineDecider {

@@ -124,9 +124,7 @@ impl From<&AnalysisError> for Mapped {
             AnalysisError::NoSource { .. } => Class::NoSource,
             AnalysisError::NotPython { .. } => Class::NotPython,
             AnalysisError::CompilerRefused { exception: CompilerException::MemoryError, .. } => Class::Memory,
-            AnalysisError::CompilerRefused { exception: CompilerException::RecursionError, .. } => {
-                Class::Recursion
-            }
+            AnalysisError::CompilerRefused { exception: CompilerException::RecursionError, .. } => Class::Recursion,
         };
         Mapped::new(class, err.to_string())
     }

@@ -3,15 +3,11 @@
 use std::cell::RefCell;
 
 use ferrocov_files::path::{self, NtAbsRule, RelativeDir};
-use ferrocov_files::{
-    FrameFacts, InOut, InOutSettings, PackageLocation, PathAliases, ReportFilter, SysPathFacts,
-};
+use ferrocov_files::{FrameFacts, InOut, InOutSettings, PackageLocation, PathAliases, ReportFilter, SysPathFacts};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use crate::errors;
-
-
 
 /// `(package, origin file or None, submodule search path)` triples from `find_spec`.
 type PyLocation = (String, Option<String>, Vec<String>);
@@ -315,7 +311,12 @@ impl PyPathAliases {
     /// Map a path; `exists(path) -> bool` defaults to coverage's `source_exists`;
     /// `debugfn(msg)` receives coverage's pathmap debug messages.
     #[pyo3(signature = (path, exists=None, debugfn=None))]
-    fn map(&mut self, path: &str, exists: Option<Bound<'_, PyAny>>, debugfn: Option<Bound<'_, PyAny>>) -> PyResult<String> {
+    fn map(
+        &mut self,
+        path: &str,
+        exists: Option<Bound<'_, PyAny>>,
+        debugfn: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
         let failure: RefCell<Option<PyErr>> = RefCell::new(None);
         let keep_err = |e: PyErr| {
             failure.borrow_mut().get_or_insert(e);

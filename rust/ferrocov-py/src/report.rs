@@ -3,15 +3,14 @@
 //! Errors surface as coverage's own classes (`NoDataError`, `ConfigError`)
 //! so callers catch exactly what they would catch from coverage.py.
 use ferrocov_report::{
-    display_covered_checked, format_fail_under_msg, format_lines, render_text, should_fail_under,
-    FileRow, LineNo, Numbers, ReportFormat, TextReportOptions,
+    display_covered_checked, format_fail_under_msg, format_lines, render_text, should_fail_under, FileRow, LineNo,
+    Numbers, ReportFormat, TextReportOptions,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::errors;
-
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(render_text_report, m)?)?;
@@ -22,36 +21,15 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-
 /// One row as Python passes it: (name, n_statements, n_excluded, n_missing,
 /// n_branches, n_partial_branches, n_missing_branches, missing_text).
 type PyRow = (String, u64, u64, u64, u64, u64, u64, String);
 
 fn file_row(row: PyRow) -> FileRow {
-    let (
-        name,
-        n_statements,
-        n_excluded,
-        n_missing,
-        n_branches,
-        n_partial_branches,
-        n_missing_branches,
-        missing,
-    ) = row;
-    let numbers = Numbers {
-        n_files: 1,
-        n_statements,
-        n_excluded,
-        n_missing,
-        n_branches,
-        n_partial_branches,
-        n_missing_branches,
-    };
-    FileRow {
-        name,
-        numbers,
-        missing,
-    }
+    let (name, n_statements, n_excluded, n_missing, n_branches, n_partial_branches, n_missing_branches, missing) = row;
+    let numbers =
+        Numbers { n_files: 1, n_statements, n_excluded, n_missing, n_branches, n_partial_branches, n_missing_branches };
+    FileRow { name, numbers, missing }
 }
 
 /// Read the options dict: format, branches, show_missing, skip_covered,
@@ -73,11 +51,7 @@ fn text_options(options: &Bound<'_, PyDict>) -> PyResult<TextReportOptions> {
             "skip_empty" => opts.skip_empty = value.is_truthy()?,
             "precision" => opts.precision = value.extract::<Option<i64>>()?.unwrap_or(0),
             "sort" => opts.sort = value.extract()?,
-            other => {
-                return Err(PyTypeError::new_err(format!(
-                    "render_text_report: unknown option {other:?}"
-                )))
-            }
+            other => return Err(PyTypeError::new_err(format!("render_text_report: unknown option {other:?}"))),
         }
     }
     Ok(opts)
@@ -85,23 +59,15 @@ fn text_options(options: &Bound<'_, PyDict>) -> PyResult<TextReportOptions> {
 
 /// Render coverage's summary report; returns (text, total percentage).
 #[pyfunction]
-fn render_text_report(
-    py: Python<'_>,
-    rows: Vec<PyRow>,
-    options: &Bound<'_, PyDict>,
-) -> PyResult<(String, f64)> {
+fn render_text_report(py: Python<'_>, rows: Vec<PyRow>, options: &Bound<'_, PyDict>) -> PyResult<(String, f64)> {
     let opts = text_options(options)?;
     let rows: Vec<FileRow> = rows.into_iter().map(file_row).collect();
-    let report = py
-        .detach(|| render_text(&rows, &opts))
-        .map_err(|e| errors::to_py(&e))?;
+    let report = py.detach(|| render_text(&rows, &opts)).map_err(|e| errors::to_py(&e))?;
     Ok((report.text, report.pc_covered))
 }
 
 fn line_numbers(obj: &Bound<'_, PyAny>) -> PyResult<Vec<LineNo>> {
-    obj.try_iter()?
-        .map(|item| item?.extract::<LineNo>())
-        .collect()
+    obj.try_iter()?.map(|item| item?.extract::<LineNo>()).collect()
 }
 
 /// Arcs as (from, to) pairs, or coverage's grouped (from, [to, ...]) form.

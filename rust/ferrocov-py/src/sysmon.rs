@@ -23,10 +23,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict};
 
 use crate::data::PyCoverageData;
-use crate::errors;
 use crate::decider::FileDecider;
+use crate::errors;
 use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
-
 
 /// The name `use_tool_id` registers, the one coverage.py uses, so tools
 /// that look at `sys.monitoring.get_tool()` see a coverage tool.
@@ -71,9 +70,10 @@ struct Monitoring {
 
 impl Monitoring {
     fn load(py: Python<'_>) -> PyResult<Self> {
-        let module = py.import("sys")?.getattr("monitoring").map_err(|_| {
-            errors::coverage_error("sys.monitoring isn't available in this version of Python")
-        })?;
+        let module = py
+            .import("sys")?
+            .getattr("monitoring")
+            .map_err(|_| errors::coverage_error("sys.monitoring isn't available in this version of Python"))?;
         let events = module.getattr("events")?;
         let mask = |set: &[Event]| -> PyResult<i64> {
             set.iter().try_fold(0i64, |acc, event| Ok(acc | events.getattr(event.attr())?.extract::<i64>()?))
@@ -146,7 +146,6 @@ impl Monitoring {
         Ok(())
     }
 }
-
 
 /// A code object we switched LINE on for. Holding the object keeps its
 /// address (our map key) from being reused by another code object.

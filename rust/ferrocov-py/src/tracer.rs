@@ -272,12 +272,7 @@ impl Tracer {
     /// is handled, and on a call event the C-level function is installed
     /// again (only then: a new trace function takes effect on calls, so
     /// doing it on other events would hide the program's own function).
-    fn __call__(
-        slf: &Bound<'_, Self>,
-        frame: &Bound<'_, PyAny>,
-        event: &str,
-        _arg: &Bound<'_, PyAny>,
-    ) -> Py<PyAny> {
+    fn __call__(slf: &Bound<'_, Self>, frame: &Bound<'_, PyAny>, event: &str, _arg: &Bound<'_, PyAny>) -> Py<PyAny> {
         let what = what_of(event);
         let raw_frame = frame.as_ptr().cast::<ffi::PyFrameObject>();
         if what == ffi::PyTrace_CALL || what == ffi::PyTrace_LINE {

@@ -38,18 +38,12 @@ pub fn rstrip(text: &str) -> &str {
 /// Replace every non-printable character with `?`, so a file name cannot
 /// smuggle terminal escape sequences into the report.
 pub fn neutralize_control(text: &str) -> String {
-    text.chars()
-        .map(|ch| if is_printable(ch) { ch } else { '?' })
-        .collect()
+    text.chars().map(|ch| if is_printable(ch) { ch } else { '?' }).collect()
 }
 
 /// Python's `repr()` of a `str`, used in error messages that quote a value.
 pub fn py_repr(text: &str) -> String {
-    let quote = if text.contains('\'') && !text.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if text.contains('\'') && !text.contains('"') { '"' } else { '\'' };
     let mut out = String::with_capacity(text.len() + 2);
     out.push(quote);
     for ch in text.chars() {

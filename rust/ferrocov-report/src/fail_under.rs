@@ -35,26 +35,16 @@ pub fn should_fail_under(total: f64, fail_under: f64, precision: i64) -> Result<
 
 /// "total of T is less than fail-under=F", both shown at the precision the
 /// check used.
-pub fn format_fail_under_msg(
-    total: f64,
-    fail_under: f64,
-    precision: i64,
-) -> Result<String, ReportError> {
+pub fn format_fail_under_msg(total: f64, fail_under: f64, precision: i64) -> Result<String, ReportError> {
     let places = effective_precision(fail_under, precision);
     let places = usize::try_from(places).map_err(|_| ReportError::NegativePrecision(places))?;
     let shown_total = if fail_under == 100.0 && total != 100.0 {
         // Keep "99" for 99.9: the 100 case compares unrounded values.
         display_covered(total, places)
     } else {
-        fixed(
-            py_round(total, i64::try_from(places).unwrap_or(i64::MAX)),
-            places,
-        )
+        fixed(py_round(total, i64::try_from(places).unwrap_or(i64::MAX)), places)
     };
-    Ok(format!(
-        "total of {shown_total} is less than fail-under={}",
-        fixed(fail_under, places)
-    ))
+    Ok(format!("total of {shown_total} is less than fail-under={}", fixed(fail_under, places)))
 }
 
 #[cfg(test)]
@@ -77,27 +67,15 @@ mod tests {
     #[test]
     fn out_of_range_threshold() {
         let err = should_fail_under(50.0, 101.0, 0).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "fail_under=101.0 is invalid. Must be between 0 and 100."
-        );
+        assert_eq!(err.to_string(), "fail_under=101.0 is invalid. Must be between 0 and 100.");
         assert!(should_fail_under(50.0, -0.5, 0).is_err());
         assert!(should_fail_under(50.0, f64::NAN, 0).is_err());
     }
 
     #[test]
     fn messages() {
-        assert_eq!(
-            format_fail_under_msg(99.9, 100.0, 0).unwrap(),
-            "total of 99 is less than fail-under=100"
-        );
-        assert_eq!(
-            format_fail_under_msg(80.24, 80.25, 0).unwrap(),
-            "total of 80.24 is less than fail-under=80.25"
-        );
-        assert_eq!(
-            format_fail_under_msg(42.0, 50.0, 1).unwrap(),
-            "total of 42.0 is less than fail-under=50.0"
-        );
+        assert_eq!(format_fail_under_msg(99.9, 100.0, 0).unwrap(), "total of 99 is less than fail-under=100");
+        assert_eq!(format_fail_under_msg(80.24, 80.25, 0).unwrap(), "total of 80.24 is less than fail-under=80.25");
+        assert_eq!(format_fail_under_msg(42.0, 50.0, 1).unwrap(), "total of 42.0 is less than fail-under=50.0");
     }
 }

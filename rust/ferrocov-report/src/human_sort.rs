@@ -77,10 +77,7 @@ pub struct HumanKey {
 
 impl HumanKey {
     pub fn new(name: &str) -> HumanKey {
-        HumanKey {
-            chunks: chunks(name),
-            name: name.to_owned(),
-        }
+        HumanKey { chunks: chunks(name), name: name.to_owned() }
     }
 }
 
@@ -113,10 +110,7 @@ mod tests {
     #[test]
     fn split_keeps_empty_ends() {
         let text = |s: &str| Chunk::Text(s.to_owned());
-        assert_eq!(
-            chunks("12"),
-            [text(""), Chunk::Number(vec![1, 2]), text("")]
-        );
+        assert_eq!(chunks("12"), [text(""), Chunk::Number(vec![1, 2]), text("")]);
         assert_eq!(chunks("a"), [text("a")]);
         assert_eq!(chunks("a0b"), [text("a"), Chunk::Number(vec![]), text("b")]);
     }

@@ -28,47 +28,23 @@ struct Widths {
 
 impl Widths {
     fn of(table: &Table) -> Widths {
-        let cover_at = table
-            .columns
-            .iter()
-            .position(|c| *c == Column::Cover)
-            .unwrap_or(0);
-        let longest_name = table
-            .rows
-            .iter()
-            .map(|row| char_len(&escape_markdown(&row[0])))
-            .max()
-            .unwrap_or(0);
+        let cover_at = table.columns.iter().position(|c| *c == Column::Cover).unwrap_or(0);
+        let longest_name = table.rows.iter().map(|row| char_len(&escape_markdown(&row[0]))).max().unwrap_or(0);
         let total_cover = table.total.get(cover_at).map_or(0, |c| char_len(c));
-        Widths {
-            name: longest_name.max("**TOTAL**".len()) + 1,
-            cover: (total_cover + 6).max(" Cover ".len()),
-        }
+        Widths { name: longest_name.max("**TOTAL**".len()) + 1, cover: (total_cover + 6).max(" Cover ".len()) }
     }
 }
 
 /// The report's lines.
 pub(crate) fn layout(table: &Table) -> Vec<String> {
     let widths = Widths::of(table);
-    let header_cells: Vec<String> = table
-        .columns
-        .iter()
-        .map(|c| header_cell(*c, &widths))
-        .collect();
+    let header_cells: Vec<String> = table.columns.iter().map(|c| header_cell(*c, &widths)).collect();
     let mut lines = vec![header_cells.concat(), rule(&header_cells)];
     for row in &table.rows {
-        let cells = table
-            .columns
-            .iter()
-            .zip(row)
-            .map(|(c, cell)| data_cell(*c, &escape_markdown(cell), &widths));
+        let cells = table.columns.iter().zip(row).map(|(c, cell)| data_cell(*c, &escape_markdown(cell), &widths));
         lines.push(cells.collect());
     }
-    let total = table
-        .columns
-        .iter()
-        .zip(&table.total)
-        .map(|(c, cell)| total_cell(*c, cell, &widths));
+    let total = table.columns.iter().zip(&table.total).map(|(c, cell)| total_cell(*c, cell, &widths));
     lines.push(total.collect());
     lines.extend(table.end_lines.iter().cloned());
     lines

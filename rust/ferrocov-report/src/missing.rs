@@ -11,17 +11,11 @@ pub type LineNo = i64;
 /// lines, e.g. "1-2, 5-11, 13-14". With `arcs` (untaken branches as
 /// (from, to) pairs), each one whose ends are both outside `lines` is
 /// appended as "from->to" (or "from->exit"), sorted in among the ranges.
-pub fn format_lines(
-    statements: &[LineNo],
-    lines: &[LineNo],
-    arcs: Option<&[(LineNo, LineNo)]>,
-) -> String {
+pub fn format_lines(statements: &[LineNo], lines: &[LineNo], arcs: Option<&[(LineNo, LineNo)]>) -> String {
     let statements: BTreeSet<LineNo> = statements.iter().copied().collect();
     let missing: BTreeSet<LineNo> = lines.iter().copied().collect();
-    let mut items: Vec<(LineNo, String)> = line_ranges(&statements, &missing)
-        .into_iter()
-        .map(|(start, end)| (start, nice_pair(start, end)))
-        .collect();
+    let mut items: Vec<(LineNo, String)> =
+        line_ranges(&statements, &missing).into_iter().map(|(start, end)| (start, nice_pair(start, end))).collect();
     for &(from, to) in arcs.unwrap_or_default() {
         if !missing.contains(&from) && !missing.contains(&to) {
             items.push((from, format!("{from}->{}", arc_destination(to))));
@@ -90,10 +84,7 @@ mod tests {
     #[test]
     fn ranges_span_non_statement_gaps() {
         let stmts = [1, 2, 3, 4, 5, 10, 11, 12, 13, 14];
-        assert_eq!(
-            format_lines(&stmts, &[1, 2, 5, 10, 11, 13, 14], None),
-            "1-2, 5-11, 13-14"
-        );
+        assert_eq!(format_lines(&stmts, &[1, 2, 5, 10, 11, 13, 14], None), "1-2, 5-11, 13-14");
         assert_eq!(format_lines(&stmts, &[], None), "");
         assert_eq!(format_lines(&stmts, &[3], None), "3");
         assert_eq!(format_lines(&stmts, &[14, 1, 1], None), "1, 14");
@@ -104,14 +95,8 @@ mod tests {
         let stmts = [1, 2, 3, 4, 5, 6, 7];
         // 2->4 is hidden because 4 is missing; 6->exit and 6->7 are shown.
         let arcs = [(2, 4), (6, -1), (6, 7), (1, 3)];
-        assert_eq!(
-            format_lines(&stmts, &[4, 5], Some(&arcs)),
-            "1->3, 4-5, 6->7, 6->exit"
-        );
-        assert_eq!(
-            format_lines(&stmts, &[], Some(&[(5, 10), (5, 9)])),
-            "5->10, 5->9"
-        );
+        assert_eq!(format_lines(&stmts, &[4, 5], Some(&arcs)), "1->3, 4-5, 6->7, 6->exit");
+        assert_eq!(format_lines(&stmts, &[], Some(&[(5, 10), (5, 9)])), "5->10, 5->9");
         assert_eq!(format_lines(&stmts, &[4], Some(&[])), "4");
     }
 

@@ -41,10 +41,7 @@ impl Numbers {
 
     /// (covered, coverable): statements and branches counted together.
     pub fn ratio_covered(&self) -> (i128, i128) {
-        (
-            self.n_executed() + self.n_executed_branches(),
-            i128::from(self.n_statements) + i128::from(self.n_branches),
-        )
+        (self.n_executed() + self.n_executed_branches(), i128::from(self.n_statements) + i128::from(self.n_branches))
     }
 
     /// The coverage percentage; a file with nothing to cover is 100%.
@@ -124,8 +121,7 @@ pub fn display_covered(pc: f64, precision: usize) -> String {
 
 /// `display_covered` for a precision that comes from user input.
 pub fn display_covered_checked(pc: f64, precision: i64) -> Result<String, ReportError> {
-    let places =
-        usize::try_from(precision).map_err(|_| ReportError::NegativePrecision(precision))?;
+    let places = usize::try_from(precision).map_err(|_| ReportError::NegativePrecision(precision))?;
     Ok(display_covered(pc, places))
 }
 
@@ -191,14 +187,7 @@ mod tests {
     #[test]
     fn totals_add_up() {
         let total: Numbers = [nums(2, 0, 0, 0), nums(8, 4, 2, 1)].into_iter().sum();
-        assert_eq!(
-            total,
-            nums(10, 4, 2, 1)
-                + Numbers {
-                    n_files: 1,
-                    ..Numbers::default()
-                }
-        );
+        assert_eq!(total, nums(10, 4, 2, 1) + Numbers { n_files: 1, ..Numbers::default() });
         let mut acc = Numbers::default();
         acc += nums(1, 1, 0, 0);
         assert_eq!(acc.n_missing, 1);

@@ -90,11 +90,7 @@ impl TextReportOptions {
 
     /// The sort column and direction, checked against the shown columns.
     pub(crate) fn sort_order(&self) -> Result<SortOrder, ReportError> {
-        let raw = self
-            .sort
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .unwrap_or("name");
+        let raw = self.sort.as_deref().filter(|s| !s.is_empty()).unwrap_or("name");
         let lowered = raw.to_lowercase();
         let (descending, key) = match lowered.strip_prefix('-') {
             Some(rest) => (true, rest),
@@ -107,11 +103,7 @@ impl TextReportOptions {
             "cover" => Column::Cover,
             "branch" if self.branches => Column::Branch,
             "brpart" if self.branches => Column::BrPart,
-            _ => {
-                return Err(ReportError::InvalidSort(
-                    self.sort.clone().unwrap_or_default(),
-                ))
-            }
+            _ => return Err(ReportError::InvalidSort(self.sort.clone().unwrap_or_default())),
         };
         Ok(SortOrder { column, descending })
     }
@@ -129,80 +121,30 @@ mod tests {
     use super::*;
 
     fn order(sort: Option<&str>, branches: bool) -> Result<SortOrder, ReportError> {
-        TextReportOptions {
-            sort: sort.map(str::to_owned),
-            branches,
-            ..Default::default()
-        }
-        .sort_order()
+        TextReportOptions { sort: sort.map(str::to_owned), branches, ..Default::default() }.sort_order()
     }
 
     #[test]
     fn sort_keys() {
-        assert_eq!(
-            order(None, false),
-            Ok(SortOrder {
-                column: Column::Name,
-                descending: false
-            })
-        );
-        assert_eq!(
-            order(Some(""), false),
-            Ok(SortOrder {
-                column: Column::Name,
-                descending: false
-            })
-        );
-        assert_eq!(
-            order(Some("-Cover"), false),
-            Ok(SortOrder {
-                column: Column::Cover,
-                descending: true
-            })
-        );
-        assert_eq!(
-            order(Some("+miss"), false),
-            Ok(SortOrder {
-                column: Column::Miss,
-                descending: false
-            })
-        );
-        assert_eq!(
-            order(Some("BrPart"), true),
-            Ok(SortOrder {
-                column: Column::BrPart,
-                descending: false
-            })
-        );
+        assert_eq!(order(None, false), Ok(SortOrder { column: Column::Name, descending: false }));
+        assert_eq!(order(Some(""), false), Ok(SortOrder { column: Column::Name, descending: false }));
+        assert_eq!(order(Some("-Cover"), false), Ok(SortOrder { column: Column::Cover, descending: true }));
+        assert_eq!(order(Some("+miss"), false), Ok(SortOrder { column: Column::Miss, descending: false }));
+        assert_eq!(order(Some("BrPart"), true), Ok(SortOrder { column: Column::BrPart, descending: false }));
     }
 
     #[test]
     fn bad_sort_keys_quote_the_setting() {
         let err = order(Some("BrPart"), false).unwrap_err();
         assert_eq!(err.to_string(), "Invalid sorting option: 'BrPart'");
-        assert_eq!(
-            order(Some("-"), false).unwrap_err().to_string(),
-            "Invalid sorting option: '-'"
-        );
-        assert_eq!(
-            order(Some("+-name"), false).unwrap_err().to_string(),
-            "Invalid sorting option: '+-name'"
-        );
-        assert_eq!(
-            order(Some("missing"), false).unwrap_err().to_string(),
-            "Invalid sorting option: 'missing'"
-        );
+        assert_eq!(order(Some("-"), false).unwrap_err().to_string(), "Invalid sorting option: '-'");
+        assert_eq!(order(Some("+-name"), false).unwrap_err().to_string(), "Invalid sorting option: '+-name'");
+        assert_eq!(order(Some("missing"), false).unwrap_err().to_string(), "Invalid sorting option: 'missing'");
     }
 
     #[test]
     fn formats() {
-        assert_eq!(
-            "markdown".parse::<ReportFormat>(),
-            Ok(ReportFormat::Markdown)
-        );
-        assert_eq!(
-            "Text".parse::<ReportFormat>().unwrap_err().to_string(),
-            "Unknown report format choice: 'Text'"
-        );
+        assert_eq!("markdown".parse::<ReportFormat>(), Ok(ReportFormat::Markdown));
+        assert_eq!("Text".parse::<ReportFormat>().unwrap_err().to_string(), "Unknown report format choice: 'Text'");
     }
 }

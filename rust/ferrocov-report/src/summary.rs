@@ -65,10 +65,7 @@ pub fn render_text(rows: &[FileRow], opts: &TextReportOptions) -> Result<TextRep
     }
     let mut out = String::new();
     if opts.format == ReportFormat::Total {
-        write_line(
-            &mut out,
-            &display_covered_checked(selection.totals.pc_covered(), opts.precision)?,
-        );
+        write_line(&mut out, &display_covered_checked(selection.totals.pc_covered(), opts.precision)?);
     } else {
         let table = build_table(&selection, opts)?;
         let lines = match opts.format {
@@ -103,12 +100,8 @@ struct Selection<'a> {
 }
 
 fn select_rows<'a>(rows: &'a [FileRow], opts: &TextReportOptions) -> Selection<'a> {
-    let mut selection = Selection {
-        listed: Vec::new(),
-        totals: Numbers::default(),
-        skipped_covered: 0,
-        skipped_empty: 0,
-    };
+    let mut selection =
+        Selection { listed: Vec::new(), totals: Numbers::default(), skipped_covered: 0, skipped_empty: 0 };
     for row in rows {
         let nums = &row.numbers;
         selection.totals += *nums;
@@ -150,16 +143,8 @@ fn build_table(selection: &Selection<'_>, opts: &TextReportOptions) -> Result<Ta
             other => count_cell(*other, totals),
         })
         .collect();
-    let rows = listed
-        .iter()
-        .map(|listed| row_cells(&columns, listed))
-        .collect();
-    Ok(Table {
-        columns,
-        rows,
-        total,
-        end_lines: end_lines(selection, opts),
-    })
+    let rows = listed.iter().map(|listed| row_cells(&columns, listed)).collect();
+    Ok(Table { columns, rows, total, end_lines: end_lines(selection, opts) })
 }
 
 fn row_cells(columns: &[Column], listed: &ListedRow<'_>) -> Vec<String> {
@@ -195,10 +180,7 @@ fn end_lines(selection: &Selection<'_>, opts: &TextReportOptions) -> Vec<String>
         lines.push(format!("\n{files} skipped due to complete coverage."));
     }
     if opts.skip_empty && selection.skipped_empty > 0 {
-        lines.push(format!(
-            "\n{} skipped.",
-            plural(selection.skipped_empty, "empty file")
-        ));
+        lines.push(format!("\n{} skipped.", plural(selection.skipped_empty, "empty file")));
     }
     lines
 }
@@ -213,18 +195,11 @@ fn plural(n: usize, thing: &str) -> String {
 
 /// Order rows as coverage.py does: names "humanly"; any other column by its
 /// value, then by name. A stable sort, so descending keeps ties in input order.
-fn sort_rows<'a>(
-    rows: Vec<ListedRow<'a>>,
-    order: SortOrder,
-    opts: &TextReportOptions,
-) -> Vec<ListedRow<'a>> {
+fn sort_rows<'a>(rows: Vec<ListedRow<'a>>, order: SortOrder, opts: &TextReportOptions) -> Vec<ListedRow<'a>> {
     if order.column == Column::Name {
-        let mut keyed: Vec<(HumanKey, ListedRow<'a>)> = rows
-            .into_iter()
-            .map(|row| (HumanKey::new(&row.name), row))
-            .collect();
-        let ascending = |(ka, a): &(HumanKey, ListedRow<'_>),
-                         (kb, b): &(HumanKey, ListedRow<'_>)| {
+        let mut keyed: Vec<(HumanKey, ListedRow<'a>)> =
+            rows.into_iter().map(|row| (HumanKey::new(&row.name), row)).collect();
+        let ascending = |(ka, a): &(HumanKey, ListedRow<'_>), (kb, b): &(HumanKey, ListedRow<'_>)| {
             ka.cmp(kb).then_with(|| same_name_cmp(a, b, opts))
         };
         sort_stable(&mut keyed, order.descending, ascending);
@@ -233,11 +208,7 @@ fn sort_rows<'a>(
     let mut rows = rows;
     let ascending = |a: &ListedRow<'_>, b: &ListedRow<'_>| {
         let by_value = match order.column {
-            Column::Cover => a
-                .row
-                .numbers
-                .pc_covered()
-                .total_cmp(&b.row.numbers.pc_covered()),
+            Column::Cover => a.row.numbers.pc_covered().total_cmp(&b.row.numbers.pc_covered()),
             column => count(column, &a.row.numbers).cmp(&count(column, &b.row.numbers)),
         };
         by_value.then_with(|| a.name.cmp(&b.name))
@@ -258,14 +229,9 @@ fn sort_stable<T>(items: &mut [T], descending: bool, ascending: impl Fn(&T, &T) 
 /// column order; only a report listing one name twice gets here.
 fn same_name_cmp(a: &ListedRow<'_>, b: &ListedRow<'_>, opts: &TextReportOptions) -> Ordering {
     let (x, y) = (&a.row.numbers, &b.row.numbers);
-    let mut ord = x
-        .n_statements
-        .cmp(&y.n_statements)
-        .then(x.n_missing.cmp(&y.n_missing));
+    let mut ord = x.n_statements.cmp(&y.n_statements).then(x.n_missing.cmp(&y.n_missing));
     if opts.branches {
-        ord = ord
-            .then(x.n_branches.cmp(&y.n_branches))
-            .then(x.n_partial_branches.cmp(&y.n_partial_branches));
+        ord = ord.then(x.n_branches.cmp(&y.n_branches)).then(x.n_partial_branches.cmp(&y.n_partial_branches));
     }
     ord = ord.then_with(|| a.pc_str.cmp(&b.pc_str));
     if opts.show_missing {

@@ -15,39 +15,19 @@ struct Widths {
 
 impl Widths {
     fn of(table: &Table) -> Widths {
-        let cover_at = table
-            .columns
-            .iter()
-            .position(|c| *c == Column::Cover)
-            .unwrap_or(0);
-        let longest_name = table
-            .rows
-            .iter()
-            .map(|row| char_len(&row[0]))
-            .max()
-            .unwrap_or(0);
+        let cover_at = table.columns.iter().position(|c| *c == Column::Cover).unwrap_or(0);
+        let longest_name = table.rows.iter().map(|row| char_len(&row[0])).max().unwrap_or(0);
         let cover_len = |cells: &Vec<String>| cells.get(cover_at).map_or(0, |c| char_len(c));
         let total_cover = (cover_len(&table.total) + 2).max(" Cover".len()) + 1;
-        let cover = table
-            .rows
-            .iter()
-            .map(|row| cover_len(row) + 2)
-            .fold(total_cover, usize::max);
-        Widths {
-            name: longest_name.max("TOTAL".len()) + 1,
-            cover,
-        }
+        let cover = table.rows.iter().map(|row| cover_len(row) + 2).fold(total_cover, usize::max);
+        Widths { name: longest_name.max("TOTAL".len()) + 1, cover }
     }
 }
 
 /// The report's lines (trailing spaces are trimmed by the writer).
 pub(crate) fn layout(table: &Table) -> Vec<String> {
     let widths = Widths::of(table);
-    let header: String = table
-        .columns
-        .iter()
-        .map(|c| header_cell(*c, &widths))
-        .collect();
+    let header: String = table.columns.iter().map(|c| header_cell(*c, &widths)).collect();
     let rule = "-".repeat(char_len(&header));
     let mut lines = vec![header, rule.clone()];
     lines.extend(table.rows.iter().map(|row| data_line(table, row, &widths)));
@@ -70,12 +50,7 @@ fn header_cell(column: Column, widths: &Widths) -> String {
 }
 
 fn data_line(table: &Table, cells: &[String], widths: &Widths) -> String {
-    table
-        .columns
-        .iter()
-        .zip(cells)
-        .map(|(column, cell)| data_cell(*column, cell, widths))
-        .collect()
+    table.columns.iter().zip(cells).map(|(column, cell)| data_cell(*column, cell, widths)).collect()
 }
 
 fn data_cell(column: Column, cell: &str, widths: &Widths) -> String {

@@ -1,9 +1,7 @@
 //! The summary report on fixed inputs; every expected text is what
 //! coverage.py 7.17.3 printed for the same project.
 
-use ferrocov_report::{
-    render_text, FileRow, Numbers, ReportError, ReportFormat, TextReportOptions,
-};
+use ferrocov_report::{render_text, FileRow, Numbers, ReportError, ReportFormat, TextReportOptions};
 
 /// (name, statements, missing, branches, partial, missing branches, Missing text)
 type Spec = (&'static str, u64, u64, u64, u64, u64, &'static str);
@@ -11,15 +9,7 @@ type Spec = (&'static str, u64, u64, u64, u64, u64, &'static str);
 const PROJECT: &[Spec] = &[
     ("app/__init__.py", 0, 0, 0, 0, 0, ""),
     ("app/core/__init__.py", 0, 0, 0, 0, 0, ""),
-    (
-        "app/core/engine.py",
-        27,
-        6,
-        14,
-        4,
-        4,
-        "7, 17, 22->24, 28->exit, 33-36",
-    ),
+    ("app/core/engine.py", 27, 6, 14, 4, 4, "7, 17, 22->24, 28->exit, 33-36"),
     ("app/never.py", 3, 3, 0, 0, 0, "1-4"),
     ("app/util10.py", 4, 1, 0, 0, 0, "5"),
     ("app/util2.py", 4, 1, 0, 0, 0, "5"),
@@ -37,29 +27,24 @@ fn rows(prefixes: &[&str]) -> Vec<FileRow> {
     PROJECT
         .iter()
         .filter(|spec| prefixes.iter().any(|p| spec.0.starts_with(p)))
-        .map(
-            |&(name, stmts, miss, branches, partial, missing_branches, text)| FileRow {
-                name: name.to_owned(),
-                numbers: Numbers {
-                    n_files: 1,
-                    n_statements: stmts,
-                    n_missing: miss,
-                    n_branches: branches,
-                    n_partial_branches: partial,
-                    n_missing_branches: missing_branches,
-                    ..Numbers::default()
-                },
-                missing: text.to_owned(),
+        .map(|&(name, stmts, miss, branches, partial, missing_branches, text)| FileRow {
+            name: name.to_owned(),
+            numbers: Numbers {
+                n_files: 1,
+                n_statements: stmts,
+                n_missing: miss,
+                n_branches: branches,
+                n_partial_branches: partial,
+                n_missing_branches: missing_branches,
+                ..Numbers::default()
             },
-        )
+            missing: text.to_owned(),
+        })
         .collect()
 }
 
 fn branch_opts() -> TextReportOptions {
-    TextReportOptions {
-        branches: true,
-        ..TextReportOptions::default()
-    }
+    TextReportOptions { branches: true, ..TextReportOptions::default() }
 }
 
 #[test]
@@ -122,10 +107,7 @@ fn markdown_escapes_names_and_neutralizes_control_characters() {
 
 #[test]
 fn everything_skipped_leaves_only_the_total() {
-    let opts = TextReportOptions {
-        skip_covered: true,
-        ..branch_opts()
-    };
+    let opts = TextReportOptions { skip_covered: true, ..branch_opts() };
     let report = render_text(&rows(&["lib/helpers.py"]), &opts).unwrap();
     let expected = "\
 Name    Stmts   Miss Branch BrPart  Cover
@@ -143,36 +125,21 @@ fn line_coverage_text_and_markdown_with_missing() {
     let input = vec![
         FileRow {
             name: "main.py".into(),
-            numbers: Numbers {
-                n_files: 1,
-                n_statements: 2,
-                ..Numbers::default()
-            },
+            numbers: Numbers { n_files: 1, n_statements: 2, ..Numbers::default() },
             missing: String::new(),
         },
         FileRow {
             name: "pkg/__init__.py".into(),
-            numbers: Numbers {
-                n_files: 1,
-                ..Numbers::default()
-            },
+            numbers: Numbers { n_files: 1, ..Numbers::default() },
             missing: String::new(),
         },
         FileRow {
             name: "pkg/mod.py".into(),
-            numbers: Numbers {
-                n_files: 1,
-                n_statements: 8,
-                n_missing: 4,
-                ..Numbers::default()
-            },
+            numbers: Numbers { n_files: 1, n_statements: 8, n_missing: 4, ..Numbers::default() },
             missing: "4, 7-9".into(),
         },
     ];
-    let text = TextReportOptions {
-        show_missing: true,
-        ..TextReportOptions::default()
-    };
+    let text = TextReportOptions { show_missing: true, ..TextReportOptions::default() };
     assert_eq!(
         render_text(&input, &text).unwrap().text,
         "\
@@ -185,10 +152,7 @@ pkg/mod.py            8      4    50%   4, 7-9
 TOTAL                10      4    60%
 "
     );
-    let markdown = TextReportOptions {
-        format: ReportFormat::Markdown,
-        ..text
-    };
+    let markdown = TextReportOptions { format: ReportFormat::Markdown, ..text };
     assert_eq!(
         render_text(&input, &markdown).unwrap().text,
         "\
@@ -204,12 +168,8 @@ TOTAL                10      4    60%
 
 #[test]
 fn total_format_prints_only_the_percentage() {
-    let opts = TextReportOptions {
-        format: ReportFormat::Total,
-        precision: 2,
-        sort: Some("bogus".into()),
-        ..branch_opts()
-    };
+    let opts =
+        TextReportOptions { format: ReportFormat::Total, precision: 2, sort: Some("bogus".into()), ..branch_opts() };
     let report = render_text(&rows(&[""]), &opts).unwrap();
     assert_eq!(report.text, "78.82\n");
     assert_eq!(report.pc_covered, 100.0 * 67.0 / 85.0);
@@ -218,33 +178,15 @@ fn total_format_prints_only_the_percentage() {
 #[test]
 fn errors_come_where_coverage_raises_them() {
     assert_eq!(render_text(&[], &branch_opts()), Err(ReportError::NoData));
-    let negative = TextReportOptions {
-        precision: -1,
-        sort: Some("nope".into()),
-        ..branch_opts()
-    };
+    let negative = TextReportOptions { precision: -1, sort: Some("nope".into()), ..branch_opts() };
     // With rows to list, the precision is checked before the sort key...
-    assert_eq!(
-        render_text(&rows(&["main.py"]), &negative),
-        Err(ReportError::NegativePrecision(-1))
-    );
+    assert_eq!(render_text(&rows(&["main.py"]), &negative), Err(ReportError::NegativePrecision(-1)));
     // ...but when everything is skipped, the sort key fails first.
-    let skipping = TextReportOptions {
-        skip_covered: true,
-        ..negative
-    };
+    let skipping = TextReportOptions { skip_covered: true, ..negative };
+    assert_eq!(render_text(&rows(&["main.py"]), &skipping), Err(ReportError::InvalidSort("nope".into())));
+    let no_branches = TextReportOptions { sort: Some("brpart".into()), ..TextReportOptions::default() };
     assert_eq!(
-        render_text(&rows(&["main.py"]), &skipping),
-        Err(ReportError::InvalidSort("nope".into()))
-    );
-    let no_branches = TextReportOptions {
-        sort: Some("brpart".into()),
-        ..TextReportOptions::default()
-    };
-    assert_eq!(
-        render_text(&rows(&["main.py"]), &no_branches)
-            .unwrap_err()
-            .to_string(),
+        render_text(&rows(&["main.py"]), &no_branches).unwrap_err().to_string(),
         "Invalid sorting option: 'brpart'"
     );
 }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use ferrocov_config::options::OptionKind;
 use ferrocov_config::{
-    default_regex_check, ConfigError, ConfigFileArg, ConfigSource, CoverageConfig, LoadHost, OptionValue,
-    ReadContext, CONFIG_FILE_OPTIONS,
+    default_regex_check, ConfigError, ConfigFileArg, ConfigSource, CoverageConfig, LoadHost, OptionValue, ReadContext,
+    CONFIG_FILE_OPTIONS,
 };
 use ferrocov_fuzz::ScratchDir;
 use proptest::prelude::*;
@@ -15,7 +15,18 @@ use proptest::prelude::*;
 /// Environment variables: names config files refer to, values with the
 /// characters expansion and `~` handling look at.
 pub fn env_strategy() -> impl Strategy<Value = Vec<(String, String)>> {
-    let name = prop::sample::select(vec!["HOME", "USER", "X", "EMPTY", "CI_JOB", "COVERAGE_DIR", "COVERAGE_FILE", "COVERAGE_DEBUG", "COVERAGE_CORE", "A_1"]);
+    let name = prop::sample::select(vec![
+        "HOME",
+        "USER",
+        "X",
+        "EMPTY",
+        "CI_JOB",
+        "COVERAGE_DIR",
+        "COVERAGE_FILE",
+        "COVERAGE_DEBUG",
+        "COVERAGE_CORE",
+        "A_1",
+    ]);
     let value = "[a-z/~$.{}\\-?,\n \u{e9}\u{2028}]{0,12}";
     prop::collection::vec((name.prop_map(str::to_string), value), 0..5)
 }
@@ -140,7 +151,9 @@ pub fn round_trip_specs() -> Vec<&'static ferrocov_config::OptionSpec> {
 pub fn typed_value(kind: OptionKind) -> BoxedStrategy<Typed> {
     match kind {
         OptionKind::Bool => any::<bool>().prop_map(Typed::Bool).boxed(),
-        OptionKind::Int => prop_oneof![any::<i64>(), Just(i64::MIN), Just(i64::MAX), -100i64..100].prop_map(Typed::Int).boxed(),
+        OptionKind::Int => {
+            prop_oneof![any::<i64>(), Just(i64::MIN), Just(i64::MAX), -100i64..100].prop_map(Typed::Int).boxed()
+        }
         OptionKind::Float => {
             use proptest::num::f64::{NEGATIVE, NORMAL, POSITIVE, SUBNORMAL, ZERO};
             (NORMAL | SUBNORMAL | ZERO | POSITIVE | NEGATIVE).prop_map(Typed::Float).boxed()
