@@ -48,7 +48,9 @@ _expose_pyenv_pythons()
 # One cargo target dir for every session and interpreter: the pure-Rust
 # crates and dependencies compile once; only the PyO3 crate is rebuilt
 # per Python version.
-# An exported CARGO_TARGET_DIR wins, so several work trees can share one.
+# An exported CARGO_TARGET_DIR wins. Don't point several work trees of this
+# repository at one: cargo gives their crates the same artifact names, so a
+# build can pick up another tree's newer object files.
 BUILD_ENV = {"CARGO_TARGET_DIR": os.environ.get("CARGO_TARGET_DIR") or str(ROOT / "target")}
 
 
