@@ -100,6 +100,12 @@ impl CoverageData {
         conn.execute("INSERT INTO coverage_schema (version) VALUES (?1)", [SCHEMA_VERSION]).map_err(self.sql_err())?;
         let version = self.options.version.clone().unwrap_or_else(|| COVERAGE_VERSION.to_owned());
         let mut meta = vec![("version", version)];
+        // Like `version`, the interpreter's version is the same in every run
+        // under that interpreter, so a file of the same data keeps the same
+        // bytes and combine still recognises it as a duplicate.
+        if let Some(python_version) = self.options.python_version.clone() {
+            meta.push(("python_version", python_version));
+        }
         // Process details would change the file's content hash, so they are
         // only recorded when the digest lives in the file name anyway.
         if self.options.suffix == Suffix::Parallel || self.options.process_meta {

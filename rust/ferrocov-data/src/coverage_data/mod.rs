@@ -66,6 +66,9 @@ pub struct DataOptions {
     pub sys_argv: Option<String>,
     /// The version stored in `meta.version`; coverage.py's when absent.
     pub version: Option<String>,
+    /// The measuring interpreter's version (`"3.12.1"`), stored in
+    /// `meta.python_version` when given; coverage.py ignores the key.
+    pub python_version: Option<String>,
 }
 
 impl Default for DataOptions {
@@ -78,6 +81,7 @@ impl Default for DataOptions {
             process_meta: false,
             sys_argv: None,
             version: None,
+            python_version: None,
         }
     }
 }

@@ -1,8 +1,10 @@
-//! Querying the measured data: tracers, contexts, lines and arcs.
+//! Querying the measured data: tracers, contexts, lines and arcs, and the
+//! measuring interpreter's version.
 
 use std::collections::BTreeMap;
 
 use regex::Regex;
+use rusqlite::OptionalExtension;
 
 use super::CoverageData;
 use crate::error::{DataError, Result};
@@ -10,6 +12,17 @@ use crate::numbits::{numbits_to_nums, numbits_union_into};
 
 impl CoverageData {
     // ----- querying -------------------------------------------------------------------
+
+    /// The version of the interpreter that measured the data (`meta.python_version`),
+    /// `None` for a file that doesn't record it (coverage.py's, or an older ferrocov's).
+    pub fn python_version(&mut self) -> Result<Option<String>> {
+        self.start_using()?;
+        self.with_conn(|this, conn| {
+            conn.query_row("SELECT value FROM meta WHERE key = 'python_version'", [], |row| row.get(0))
+                .optional()
+                .map_err(this.sql_err())
+        })
+    }
 
     /// The plugin that traced `filename`: `None` if not measured, `""` if Python's own.
     pub fn file_tracer(&mut self, filename: &str) -> Result<Option<String>> {
