@@ -11,6 +11,7 @@ import os
 import re
 import sqlite3
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -153,7 +154,9 @@ def test_schema_is_coverage_py_schema(tmp_path: Path, oracle_python: Path) -> No
                 )
                 fks = sorted((r[2], r[3], r[4]) for r in con.execute(f"pragma foreign_key_list({table})"))
                 out[table] = (cols, indexes, fks)
-            out["meta_keys"] = sorted(r[0] for r in con.execute("select key from meta"))
+            # python_version is ferrocov's own addition (coverage.py ignores it).
+            keys = con.execute("select key from meta where key != 'python_version'")
+            out["meta_keys"] = sorted(r[0] for r in keys)
             out["version"] = con.execute("select version from coverage_schema").fetchall()
             return out
 
@@ -293,15 +296,44 @@ def test_meta_rows_as_coverage_py_writes_them(tmp_path: Path, monkeypatch) -> No
     parallel.add_arcs({"a.py": {(1, 2)}})
     parallel.write()
     with sqlite3.connect("plain") as con:
-        assert dict(con.execute("select key, value from meta")) == {"version": "7.17.3", "has_arcs": "0"}
+        assert dict(con.execute("select key, value from meta")) == {
+            "version": "7.17.3",
+            "has_arcs": "0",
+            "python_version": ".".join(map(str, sys.version_info[:3])),
+        }
     with sqlite3.connect(parallel.data_filename()) as con:
         meta = dict(con.execute("select key, value from meta"))
-    import sys
 
     assert meta["sys_argv"] == str(sys.argv)
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", meta["when"])
     assert meta["has_arcs"] == "1"
     assert re.fullmatch(r"[0-9a-f]{32}", meta["hash"])
+
+
+@pytest.mark.parametrize("spec", [LINE_SPEC, ARC_SPEC], ids=["lines", "arcs"])
+def test_python_version_in_meta_read_by_coverage_py(tmp_path: Path, oracle_python: Path, spec: dict) -> None:
+    """The measuring interpreter's version is recorded; coverage.py reads past it."""
+    path = tmp_path / "ours.coverage"
+    write_ours(path, spec)
+    version = ".".join(map(str, sys.version_info[:3]))
+    with sqlite3.connect(path) as con:
+        rows = con.execute("select value from meta where key = 'python_version'").fetchall()
+    assert rows == [(version,)]
+    data = CoverageData(str(path))
+    data.read()
+    assert data._engine.python_version() == version
+    theirs = dump_oracle(oracle_python, path)
+    assert theirs == dump_ours(path)
+    assert set(theirs["files"]) == {f for files in spec["by_context"].values() for f in files}
+    # coverage.py's combine takes the file in too, and its result reads the same.
+    combined = tmp_path / "combined"
+    combined.mkdir()
+    script = (
+        "import sys\nfrom coverage.data import CoverageData, combine_parallel_data\n"
+        "d = CoverageData(sys.argv[1]); combine_parallel_data(d, data_paths=[sys.argv[2]], keep=True)\n"
+    )
+    subprocess.run([str(oracle_python), "-c", script, str(combined / ".coverage"), str(path)], check=True)
+    assert dump_oracle(oracle_python, combined / ".coverage") == theirs
 
 
 def test_erase_parallel(tmp_path: Path, monkeypatch) -> None:

@@ -125,6 +125,8 @@ class CoverageData:
             process_meta=process_meta,
             sys_argv=str(getattr(sys, "argv", None)),
             version=_coverage_version(),
+            # So a report can analyse sources as the measuring interpreter would.
+            python_version=".".join(map(str, sys.version_info[:3])),
         )
 
         if self._debug.should("dataio"):

@@ -283,3 +283,57 @@ fn concurrent_writers_to_one_file_all_land() {
     assert!(data.is_nonempty());
     assert!(!data.measured_files().is_empty());
 }
+
+#[test]
+fn python_version_is_written_to_meta_and_read_back() {
+    let dir = scratch("python-version");
+    let options = |name: &str, python_version: Option<&str>| DataOptions {
+        basename: Some(dir.join(name)),
+        python_version: python_version.map(str::to_owned),
+        ..DataOptions::default()
+    };
+    let mut data = CoverageData::with_options(options(".coverage", Some("3.12.1")));
+    data.add_lines(&lines_map(&[("a.py", &[1, 2])])).unwrap();
+    data.write().unwrap();
+
+    let conn = Connection::open(dir.join(".coverage")).unwrap();
+    let stored: String = conn.query_row("select value from meta where key='python_version'", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, "3.12.1");
+    drop(conn);
+    let mut reader = CoverageData::with_options(DataOptions { read_only: true, ..options(".coverage", None) });
+    reader.read().unwrap();
+    assert_eq!(reader.python_version().unwrap().as_deref(), Some("3.12.1"));
+    assert_eq!(reader.lines("a.py").unwrap(), Some(vec![1, 2]));
+
+    // Without the option nothing is recorded, and the reader says so.
+    let mut plain = CoverageData::with_options(options(".coverage.plain", None));
+    plain.add_lines(&lines_map(&[("a.py", &[1, 2])])).unwrap();
+    assert_eq!(plain.python_version().unwrap(), None);
+
+    // The same data under the same interpreter gives the same bytes, so
+    // combine still skips the second file as a duplicate.
+    let mut again = CoverageData::with_options(options(".coverage.again", Some("3.12.1")));
+    again.add_lines(&lines_map(&[("a.py", &[1, 2])])).unwrap();
+    again.write().unwrap();
+    let first = std::fs::read(dir.join(".coverage")).unwrap();
+    let second = std::fs::read(dir.join(".coverage.again")).unwrap();
+    assert_eq!(first, second);
+}
+
+#[test]
+fn python_version_leaves_the_parallel_digest_alone() {
+    let dir = scratch("python-version-parallel");
+    let options = DataOptions {
+        basename: Some(dir.join(".coverage")),
+        suffix: Suffix::Parallel,
+        python_version: Some("3.13.0".to_owned()),
+        ..DataOptions::default()
+    };
+    let mut data = CoverageData::with_options(options);
+    data.add_lines(&lines_map(&[("a.py", &[1, 2])])).unwrap();
+    data.write().unwrap();
+    let parts = ferrocov_data::match_suffix(data.data_filename()).expect("parallel name");
+    // The digest of the data alone, as without the version (see above).
+    assert_eq!(parts.hash.as_deref(), Some("0MmAtBRPlwh"));
+    assert_eq!(data.python_version().unwrap().as_deref(), Some("3.13.0"));
+}

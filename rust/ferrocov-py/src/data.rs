@@ -152,7 +152,7 @@ fn extract_arcs(mapping: &Bound<'_, PyAny>) -> PyResult<ArcPairs> {
 impl PyCoverageData {
     /// `suffix` is a fixed suffix; `parallel` asks for a parallel-mode name instead.
     #[new]
-    #[pyo3(signature = (basename=None, suffix=None, parallel=false, no_disk=false, read_only=false, process_meta=false, sys_argv=None, version=None))]
+    #[pyo3(signature = (basename=None, suffix=None, parallel=false, no_disk=false, read_only=false, process_meta=false, sys_argv=None, version=None, python_version=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         basename: Option<PathBuf>,
@@ -163,9 +163,11 @@ impl PyCoverageData {
         process_meta: bool,
         sys_argv: Option<String>,
         version: Option<String>,
+        python_version: Option<String>,
     ) -> Self {
         let suffix = if parallel { Suffix::Parallel } else { Suffix::from(suffix) };
-        let options = DataOptions { basename, suffix, no_disk, read_only, process_meta, sys_argv, version };
+        let options =
+            DataOptions { basename, suffix, no_disk, read_only, process_meta, sys_argv, version, python_version };
         Self { inner: Mutex::new(core::CoverageData::with_options(options)), owner: AtomicUsize::new(0) }
     }
 
@@ -255,6 +257,11 @@ impl PyCoverageData {
 
     fn file_tracer(&self, py: Python<'_>, filename: String) -> PyResult<Option<String>> {
         self.run(py, |d| d.file_tracer(&filename))
+    }
+
+    /// The measuring interpreter's version recorded in the file, if any.
+    fn python_version(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        self.run(py, |d| d.python_version())
     }
 
     fn has_arcs(&self, py: Python<'_>) -> PyResult<bool> {
