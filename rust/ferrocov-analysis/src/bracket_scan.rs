@@ -25,7 +25,12 @@ pub struct BracketDepth {
 
 /// Scan `text` for bracket nesting, noting where it first exceeds `limit`.
 pub fn scan(text: &str, limit: usize) -> BracketDepth {
-    let bytes = text.as_bytes();
+    scan_bytes(text.as_bytes(), limit)
+}
+
+/// The scan itself, on bytes: every bracket, quote and newline is ASCII, so
+/// no UTF-8 boundary matters (an escape may step into a multi-byte char).
+fn scan_bytes(bytes: &[u8], limit: usize) -> BracketDepth {
     let mut result = BracketDepth { code: 0, with_fstrings: 0, exceeded_at: None };
     let (mut code, mut all) = (0usize, 0usize);
     let mut line = 1u32;
@@ -57,7 +62,7 @@ pub fn scan(text: &str, limit: usize) -> BracketDepth {
                 let end = string_end(bytes, i);
                 if interpolated {
                     // Count what the f-string holds, then continue after it.
-                    let inner = scan(&text[i + 1..end.saturating_sub(1).max(i + 1)], usize::MAX);
+                    let inner = scan_bytes(&bytes[i + 1..end.saturating_sub(1).max(i + 1)], usize::MAX);
                     result.with_fstrings = result.with_fstrings.max(all + inner.with_fstrings);
                 }
                 line += bytes[i..end].iter().filter(|&&b| b == b'\n').count() as u32;
@@ -124,6 +129,14 @@ mod tests {
     fn fstrings_count_as_code_in_the_upper_bound() {
         let found = scan("x = f'{((1))}' + '((('\n", 200);
         assert_eq!((found.code, found.with_fstrings), (0, 3));
+    }
+
+    #[test]
+    fn escapes_before_multibyte_chars_and_unclosed_strings_are_fine() {
+        for text in ["f'\\é", "'\\é(", "f'''{\\", "x = '\\", "f\"\\ü\"((", "'\\"] {
+            let found = scan(text, 200);
+            assert!(found.with_fstrings >= found.code, "{text:?}");
+        }
     }
 
     #[test]
