@@ -15,6 +15,9 @@ pub enum AnalysisError {
     /// lets that exception through, so we name it.
     #[error("{message}")]
     CompilerRefused { filename: String, exception: CompilerException, message: String },
+    /// A bug in the analyzer (it panicked) on this file.
+    #[error("Couldn't analyze '{filename}': internal error in ferrocov ({detail}); please report it")]
+    Internal { filename: String, detail: String },
 }
 
 /// The non-SyntaxError exceptions CPython's `ast.parse()` raises.

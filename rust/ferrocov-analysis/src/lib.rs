@@ -73,8 +73,19 @@ impl SourceAnalysis {
 }
 
 /// Analyze source text (already decoded, as `read_python_source` gives it).
+///
+/// A bug of ours (a panic) becomes `AnalysisError::Internal` for this file
+/// instead of unwinding into the caller: the other files are still analyzed.
 pub fn analyze_source(text: &str, filename: &str, opts: &AnalysisOptions) -> Result<SourceAnalysis, AnalysisError> {
-    structure::analyze(text, filename, opts)
+    let analysis = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| structure::analyze(text, filename, opts)));
+    analysis.unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(AnalysisError::Internal { filename: filename.to_string(), detail })
+    })
 }
 
 /// Read and analyze one file.

@@ -157,3 +157,10 @@ fn brackets_nest_at_most_two_hundred_deep() {
     }
     assert!(matches!(analyze_small_stack(nested(100_000), 13), Err(AnalysisError::NotPython { .. })));
 }
+
+#[test]
+fn internal_errors_name_the_file() {
+    // No input is known to panic any more; the wording users would see is fixed here.
+    let err = AnalysisError::Internal { filename: "f.py".into(), detail: "boom".into() };
+    assert_eq!(err.to_string(), "Couldn't analyze 'f.py': internal error in ferrocov (boom); please report it");
+}

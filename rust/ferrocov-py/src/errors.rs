@@ -125,6 +125,7 @@ impl From<&AnalysisError> for Mapped {
             AnalysisError::NotPython { .. } => Class::NotPython,
             AnalysisError::CompilerRefused { exception: CompilerException::MemoryError, .. } => Class::Memory,
             AnalysisError::CompilerRefused { exception: CompilerException::RecursionError, .. } => Class::Recursion,
+            AnalysisError::Internal { .. } => Class::Coverage,
         };
         Mapped::new(class, err.to_string())
     }
