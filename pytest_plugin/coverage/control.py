@@ -169,7 +169,9 @@ class Coverage:
         Python called only when sys.path changes; `_should_trace` once
         plugins can claim files."""
         assert self._inorout is not None
-        if self._inorout._file_tracers():
+        # A `_should_trace` replaced on the instance (coverage.py's own tests
+        # hook it to watch the tracer's questions) stays the tracer's callback.
+        if self._inorout._file_tracers() or "_should_trace" in vars(self):
             return self._should_trace
         relative_dir = relative_directory() if self.config.relative_files else None
         return _engine.FileDecider(self._inorout.engine, self._inorout.refresh_if_sys_path_changed, relative_dir)
