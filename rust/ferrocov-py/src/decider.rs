@@ -7,7 +7,7 @@
 //! re-reads the package locations). With plugins, or for tests, a Python
 //! callable `should_trace(filename, frame)` answers instead.
 
-use ferrocov_files::FrameFacts;
+use ferrocov_files::{FrameFacts, RelativeDir};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -33,10 +33,10 @@ struct EngineDecider {
     /// Called (with no arguments) after `sys.path` changed, before deciding.
     on_sys_path_change: Py<PyAny>,
     /// A copy of `sys.path` as of the last question.
-    seen_sys_path: GilRefCell<Option<Py<PyList>>>,
+    seen_sys_path: GilRefCell<Py<PyList>>,
     /// With `relative_files`, the directory names are made relative to
     /// (names elsewhere stay as they are); None: absolute names.
-    relative_dir: Option<String>,
+    relative_dir: Option<RelativeDir>,
 }
 
 impl FileDecider {
@@ -68,28 +68,23 @@ impl EngineDecider {
     /// layer's file mapper would make it at save time.
     fn recorded_name(&self, canonical: String) -> String {
         match &self.relative_dir {
-            Some(dir) if ferrocov_files::path::normcase(&canonical).starts_with(dir.as_str()) => {
-                canonical[dir.len()..].to_string()
-            }
-            Some(_) => canonical,
+            Some(dir) => dir.relative_filename(&canonical),
             None => ferrocov_files::abs_file(&canonical),
         }
     }
 
     fn refresh_if_sys_path_changed(&self, py: Python<'_>) -> PyResult<()> {
-        let current = sys_path(py)?;
-        let changed = {
-            let seen = self.seen_sys_path.borrow_mut(py);
-            match seen.as_ref().and_then(|s| s.as_ref()) {
-                Some(seen) => !current.eq(seen.bind(py))?,
-                None => true,
-            }
+        // A busy cell (a decision re-entered from the refresh itself) counts
+        // as changed: the refresh is asked again, never skipped.
+        let unchanged = match self.seen_sys_path.borrow_mut(py) {
+            Some(seen) => sys_path(py)?.eq(seen.bind(py))?,
+            None => false,
         };
-        if changed {
+        if !unchanged {
             self.on_sys_path_change.call0(py)?;
-            let copy = PyList::new(py, current.try_iter()?.collect::<PyResult<Vec<_>>>()?)?;
+            let copy = copy_of_sys_path(py)?;
             if let Some(mut seen) = self.seen_sys_path.borrow_mut(py) {
-                *seen = Some(copy.unbind());
+                *seen = copy;
             }
         }
         Ok(())
@@ -105,6 +100,12 @@ fn sys_path(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
         return Err(pyo3::exceptions::PyRuntimeError::new_err("lost sys.path"));
     }
     Ok(unsafe { Bound::from_borrowed_ptr(py, path) })
+}
+
+/// A list holding what `sys.path` holds now.
+fn copy_of_sys_path(py: Python<'_>) -> PyResult<Py<PyList>> {
+    let items = sys_path(py)?.try_iter()?.collect::<PyResult<Vec<_>>>()?;
+    Ok(PyList::new(py, items)?.unbind())
 }
 
 /// A frame's `f_globals`, if it has a dict there.
@@ -156,13 +157,11 @@ impl FileDecider {
         on_sys_path_change: Py<PyAny>,
         relative_dir: Option<String>,
     ) -> PyResult<Self> {
-        let current = sys_path(py)?;
-        let copy = PyList::new(py, current.try_iter()?.collect::<PyResult<Vec<_>>>()?)?;
         let engine = EngineDecider {
             inout,
             on_sys_path_change,
-            seen_sys_path: GilRefCell::new(Some(copy.unbind())),
-            relative_dir,
+            seen_sys_path: GilRefCell::new(copy_of_sys_path(py)?),
+            relative_dir: relative_dir.map(RelativeDir::from_prepared),
         };
         Ok(FileDecider { kind: DeciderKind::Engine(engine) })
     }

@@ -6,10 +6,12 @@
 use std::cell::{RefCell, RefMut};
 use std::collections::HashMap;
 
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::data::PyCoverageData;
 use crate::decider::FileDecider;
 use crate::lineset::LineSet;
 
@@ -34,6 +36,15 @@ impl<T> GilRefCell<T> {
     /// The contents, or None while another borrow is running.
     pub fn borrow_mut(&self, _py: Python<'_>) -> Option<RefMut<'_, T>> {
         self.0.try_borrow_mut().ok()
+    }
+
+    /// Run `body` on the contents, for a method called from Python; a busy
+    /// cell (the method re-entered from an event) is a RuntimeError.
+    pub fn with<R>(&self, py: Python<'_>, body: impl FnOnce(&mut T) -> R) -> PyResult<R> {
+        match self.borrow_mut(py) {
+            Some(mut contents) => Ok(body(&mut contents)),
+            None => Err(PyRuntimeError::new_err("the tracer is busy (re-entered from an event)")),
+        }
     }
 }
 
@@ -150,11 +161,14 @@ impl Recorder {
     }
 
     /// The lines seen so far, `(file, lines)`, forgetting them (the
-    /// decisions stay valid).
-    pub fn take_lines(&mut self) -> Vec<(String, Vec<u32>)> {
+    /// decisions stay valid); None when no event came since the last time.
+    pub fn take_new_lines(&mut self) -> Option<Vec<(String, Vec<u32>)>> {
+        if !self.take_activity() {
+            return None;
+        }
         let taken = self.files.iter().map(|file| (file.path.clone(), file.lines.to_vec())).collect();
         self.clear_lines();
-        taken
+        Some(taken)
     }
 
     /// Forget collected lines; the decisions stay valid.
@@ -175,5 +189,21 @@ pub fn decider_from(should_trace: &Bound<'_, PyAny>) -> PyResult<Py<FileDecider>
     match should_trace.cast::<FileDecider>() {
         Ok(decider) => Ok(decider.clone().unbind()),
         Err(_) => Py::new(should_trace.py(), FileDecider::from_callable(should_trace.clone().unbind())),
+    }
+}
+
+/// Hand lines a core took (`Recorder::take_new_lines`) to the data layer;
+/// say whether there were any.
+pub fn flush_lines(
+    py: Python<'_>,
+    taken: Option<Vec<(String, Vec<u32>)>>,
+    data: &Bound<'_, PyCoverageData>,
+) -> PyResult<bool> {
+    match taken {
+        Some(lines) => {
+            data.get().add_lines_native(py, &lines)?;
+            Ok(true)
+        }
+        None => Ok(false),
     }
 }

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
@@ -25,7 +25,7 @@ use pyo3::types::{PyCFunction, PyDict};
 use crate::data::PyCoverageData;
 use crate::decider::FileDecider;
 use crate::errors;
-use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
+use crate::recorder::{ask, decider_from, flush_lines, Decision, GilRefCell, Recorder};
 
 /// The name `use_tool_id` registers, the one coverage.py uses, so tools
 /// that look at `sys.monitoring.get_tool()` see a coverage tool.
@@ -252,20 +252,12 @@ fn on_line(py: Python<'_>, code: &Bound<'_, PyAny>, line_number: i64) -> Py<PyAn
 /// `Tracer`.
 #[pyclass(module = "ferrocov._engine", frozen)]
 pub struct SysmonTracer {
-    /// Recording? A stopped tracer's callbacks are unregistered, but an
-    /// event already under way may still arrive.
-    active: AtomicBool,
+    /// Recording is being the tracer `ACTIVE` points at: the callbacks
+    /// reach no other.
     core: GilRefCell<SysmonCore>,
 }
 
 impl SysmonTracer {
-    fn with_core<T>(&self, py: Python<'_>, body: impl FnOnce(&mut SysmonCore) -> T) -> PyResult<T> {
-        match self.core.borrow_mut(py) {
-            Some(mut core) => Ok(body(&mut core)),
-            None => Err(PyRuntimeError::new_err("the tracer is busy (re-entered from a monitoring event)")),
-        }
-    }
-
     fn begin_monitoring(slf: &Bound<'_, Self>) -> PyResult<()> {
         let py = slf.py();
         let mut monitoring = Monitoring::load(py)?;
@@ -273,9 +265,9 @@ impl SysmonTracer {
         let armed = monitoring
             .register_callbacks(py)
             .and_then(|()| monitoring.call(py, "set_events", (monitoring.tool_id, monitoring.global_mask)));
-        slf.get().with_core(py, |core| core.monitoring = Some(monitoring))?;
+        slf.get().core.with(py, |core| core.monitoring = Some(monitoring))?;
         if let Err(err) = armed {
-            let _ = slf.get().with_core(py, |core| core.release(py));
+            let _ = slf.get().core.with(py, |core| core.release(py));
             return Err(err);
         }
         Ok(())
@@ -283,18 +275,14 @@ impl SysmonTracer {
 
     /// Run an event handler on the core. It must never unwind or raise
     /// into CPython: a panic turns measurement off for this tracer. A busy
-    /// core (an event re-entering our own work) or a stopped tracer gets
-    /// `idle`, which answers None: the event comes again rather than being
-    /// disabled unrecorded.
+    /// core (an event re-entering our own work) gets `idle`, which answers
+    /// None: the event comes again rather than being disabled unrecorded.
     fn handle<T>(&self, py: Python<'_>, idle: impl FnOnce() -> T, handler: impl FnOnce(&mut SysmonCore) -> T) -> T {
-        if !self.active.load(Ordering::Relaxed) {
-            return idle();
-        }
         let Some(mut core) = self.core.borrow_mut(py) else { return idle() };
         let outcome = catch_unwind(AssertUnwindSafe(|| handler(&mut core)));
         drop(core);
         outcome.unwrap_or_else(|_| {
-            self.active.store(false, Ordering::Relaxed);
+            self.deactivate();
             idle()
         })
     }
@@ -372,7 +360,7 @@ impl SysmonTracer {
             measured_codes: HashMap::new(),
             monitoring: None,
         };
-        Ok(SysmonTracer { active: AtomicBool::new(false), core: GilRefCell::new(core) })
+        Ok(SysmonTracer { core: GilRefCell::new(core) })
     }
 
     /// Claim a tool id and start measuring new frames in every thread.
@@ -380,11 +368,10 @@ impl SysmonTracer {
     /// measured, as in coverage.py.
     fn start(slf: &Bound<'_, Self>) -> PyResult<()> {
         let py = slf.py();
-        if slf.get().with_core(py, |core| core.monitoring.is_none())? {
+        if slf.get().core.with(py, |core| core.monitoring.is_none())? {
             Self::begin_monitoring(slf)?;
         }
-        slf.get().active.store(true, Ordering::Relaxed);
-        ACTIVE.store(std::ptr::from_ref(slf.get()).cast_mut(), Ordering::Release);
+        ACTIVE.store(slf.get().as_ptr(), Ordering::Release);
         // Events we DISABLEd earlier (in an earlier run or before a
         // clear()) must fire again.
         restart_events(py)
@@ -395,51 +382,43 @@ impl SysmonTracer {
 
     /// Free the tool id; report the first error `should_trace` raised.
     fn stop(&self, py: Python<'_>) -> PyResult<()> {
-        self.active.store(false, Ordering::Relaxed);
         self.deactivate();
-        self.with_core(py, |core| core.release(py))??;
-        self.with_core(py, |core| core.recorder.take_error())?
+        self.core.with(py, |core| core.release(py))??;
+        self.core.with(py, |core| core.recorder.take_error())?
     }
 
     /// Is this tracer the one receiving events?
     fn is_active(&self) -> bool {
-        self.active.load(Ordering::Relaxed)
+        ACTIVE.load(Ordering::Acquire) == self.as_ptr()
     }
 
     /// The `sys.monitoring` tool id this tracer holds, None when stopped.
     #[getter]
     fn tool_id(&self, py: Python<'_>) -> PyResult<Option<u8>> {
-        self.with_core(py, |core| core.monitoring.as_ref().map(|m| m.tool_id))
+        self.core.with(py, |core| core.monitoring.as_ref().map(|m| m.tool_id))
     }
 
     /// Lines seen so far: `{canonical_filename: [line, ...]}`.
     fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.with_core(py, |core| core.recorder.lines(py))?
+        self.core.with(py, |core| core.recorder.lines(py))?
     }
 
     /// Move the collected lines into `data` (an `_engine.CoverageData`)
     /// without making Python objects; say whether anything ran since the
     /// last flush (nothing is written then).
     fn flush_into(&self, py: Python<'_>, data: &Bound<'_, PyCoverageData>) -> PyResult<bool> {
-        let taken = self.with_core(py, |core| core.recorder.take_activity().then(|| core.recorder.take_lines()))?;
-        match taken {
-            Some(lines) => {
-                data.get().add_lines_native(py, &lines)?;
-                Ok(true)
-            }
-            None => Ok(false),
-        }
+        flush_lines(py, self.core.with(py, |core| core.recorder.take_new_lines())?, data)
     }
 
     /// Was any event seen since the last call? Resets the flag.
     fn take_activity(&self, py: Python<'_>) -> PyResult<bool> {
-        self.with_core(py, |core| core.recorder.take_activity())
+        self.core.with(py, |core| core.recorder.take_activity())
     }
 
     /// Forget collected lines (the decisions stay valid), and make the
     /// lines we DISABLEd report again so they can be recorded anew.
     fn clear(&self, py: Python<'_>) -> PyResult<()> {
-        let monitoring = self.with_core(py, |core| {
+        let monitoring = self.core.with(py, |core| {
             core.recorder.clear_lines();
             core.monitoring.is_some()
         })?;
@@ -462,8 +441,12 @@ fn restart_events(py: Python<'_>) -> PyResult<()> {
 impl SysmonTracer {
     /// Stop being the tracer the callbacks reach.
     fn deactivate(&self) {
-        let me = std::ptr::from_ref(self).cast_mut();
-        let _ = ACTIVE.compare_exchange(me, ptr::null_mut(), Ordering::AcqRel, Ordering::Acquire);
+        let _ = ACTIVE.compare_exchange(self.as_ptr(), ptr::null_mut(), Ordering::AcqRel, Ordering::Acquire);
+    }
+
+    /// This tracer as `ACTIVE` holds it.
+    fn as_ptr(&self) -> *mut SysmonTracer {
+        std::ptr::from_ref(self).cast_mut()
     }
 }
 
@@ -472,7 +455,7 @@ impl Drop for SysmonTracer {
         self.deactivate();
         // A tracer dropped while started must not keep the tool id.
         Python::attach(|py| {
-            let _ = self.with_core(py, |core| core.release(py));
+            let _ = self.core.with(py, |core| core.release(py));
         });
     }
 }

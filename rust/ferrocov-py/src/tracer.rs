@@ -19,13 +19,12 @@ use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::OnceLock;
 
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::data::PyCoverageData;
-use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
+use crate::recorder::{ask, decider_from, flush_lines, Decision, GilRefCell, Recorder};
 
 /// The first fields of CPython's `PyFrameObject`, identical in 3.11, 3.12
 /// and 3.13 (Include/internal/pycore_frame.h). We only write
@@ -230,13 +229,6 @@ impl Tracer {
         Some(file.map_or(Slot::Skip, Slot::File))
     }
 
-    fn with_core<T>(&self, py: Python<'_>, body: impl FnOnce(&mut TracerCore) -> T) -> PyResult<T> {
-        match self.core.borrow_mut(py) {
-            Some(mut core) => Ok(body(&mut core)),
-            None => Err(PyRuntimeError::new_err("the tracer is busy (re-entered from a trace event)")),
-        }
-    }
-
     /// Make `slf` the calling thread's C-level trace function.
     fn install(slf: &Bound<'_, Self>) {
         unsafe { ffi::PyEval_SetTrace(Some(trace_event), slf.as_ptr()) };
@@ -292,7 +284,7 @@ impl Tracer {
     fn start(slf: &Bound<'_, Self>) -> PyResult<()> {
         extra_index();
         let silenced = silence_running_frames(slf.py());
-        slf.get().with_core(slf.py(), |core| core.silenced = silenced)?;
+        slf.get().core.with(slf.py(), |core| core.silenced = silenced)?;
         slf.get().active.store(true, Ordering::Relaxed);
         Self::install(slf);
         Ok(())
@@ -311,11 +303,11 @@ impl Tracer {
     fn stop(&self, py: Python<'_>) -> PyResult<()> {
         self.active.store(false, Ordering::Relaxed);
         unsafe { ffi::PyEval_SetTrace(None, ptr::null_mut()) };
-        let silenced = self.with_core(py, |core| std::mem::take(&mut core.silenced))?;
+        let silenced = self.core.with(py, |core| std::mem::take(&mut core.silenced))?;
         for frame in silenced {
             unsafe { (*frame.as_ptr().cast::<FrameHead>()).f_trace_lines = 1 };
         }
-        self.with_core(py, |core| core.recorder.take_error())?
+        self.core.with(py, |core| core.recorder.take_error())?
     }
 
     /// Is this tracer receiving events?
@@ -325,31 +317,24 @@ impl Tracer {
 
     /// Lines seen so far: `{canonical_filename: [line, ...]}`.
     fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.with_core(py, |core| core.recorder.lines(py))?
+        self.core.with(py, |core| core.recorder.lines(py))?
     }
 
     /// Move the collected lines into `data` (an `_engine.CoverageData`)
     /// without making Python objects; say whether anything ran since the
     /// last flush (nothing is written then).
     fn flush_into(&self, py: Python<'_>, data: &Bound<'_, PyCoverageData>) -> PyResult<bool> {
-        let taken = self.with_core(py, |core| core.recorder.take_activity().then(|| core.recorder.take_lines()))?;
-        match taken {
-            Some(lines) => {
-                data.get().add_lines_native(py, &lines)?;
-                Ok(true)
-            }
-            None => Ok(false),
-        }
+        flush_lines(py, self.core.with(py, |core| core.recorder.take_new_lines())?, data)
     }
 
     /// Was any event seen since the last call? Resets the flag.
     fn take_activity(&self, py: Python<'_>) -> PyResult<bool> {
-        self.with_core(py, |core| core.recorder.take_activity())
+        self.core.with(py, |core| core.recorder.take_activity())
     }
 
     /// Forget collected lines (the decisions stay valid).
     fn clear(&self, py: Python<'_>) -> PyResult<()> {
-        self.with_core(py, |core| core.recorder.clear_lines())
+        self.core.with(py, |core| core.recorder.clear_lines())
     }
 }
 
