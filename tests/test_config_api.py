@@ -159,11 +159,34 @@ def test_defaults_exported():
     assert CoverageConfig().exclude_list is not DEFAULT_EXCLUDE
 
 
-def test_kwargs_the_typed_config_cannot_hold_still_land(tmp_path, monkeypatch):
+def test_kwargs_that_are_not_attributes_still_land(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    marker = object()
-    cfg = read_coverage_config(False, lambda msg: None, branch=1, source=("a", "b"), messages=True, context=marker)
+    cfg = read_coverage_config(False, lambda msg: None, branch=1, source=("a", "b"), messages=True)
     assert cfg.branch is True
     assert cfg.source == ["a", "b"]
     assert cfg.messages is True
-    assert cfg.context is marker
+    # A value the attribute can't hold is refused at once, naming it.
+    with pytest.raises(TypeError, match="config attribute context"):
+        read_coverage_config(False, lambda msg: None, context=object())
+
+
+def test_config_is_a_view_over_the_engine(tmp_path, monkeypatch):
+    """Writes through attributes, mutated lists and set_option all reach the
+    Rust config the other parts of the engine read."""
+    monkeypatch.chdir(tmp_path)
+    cfg = read_coverage_config(False, lambda msg: None)
+    cfg.exclude_list.append("nocover-me")
+    assert cfg.exclude_list is cfg.exclude_list
+    cfg.fail_under = 75
+    assert cfg.fail_under == 75
+    engine = cfg.engine()
+    assert engine.get_attr("exclude_list")[-1] == "nocover-me"
+    assert engine.get_option("report:fail_under") == 75.0
+    cfg.set_option("report:show_missing", True)
+    assert cfg.show_missing is True and engine.get_attr("show_missing") is True
+    clone = cfg.copy()
+    clone.exclude_list.append("only-in-clone")
+    assert "only-in-clone" not in cfg.exclude_list
+    assert "only-in-clone" in clone.engine().get_attr("exclude_list")
+    with pytest.raises(AttributeError):
+        cfg.no_such_attribute  # noqa: B018

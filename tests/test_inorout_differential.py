@@ -26,14 +26,14 @@ PROBE = textwrap.dedent(
     os.chdir(os.path.join(root, "proj"))
     cases = json.load(open(cases_file))
 
-    class Config:
-        def __init__(self, s):
-            self.source = s.get("source")
-            self.source_pkgs = s.get("source_pkgs") or []
-            self.source_dirs = s.get("source_dirs") or []
-            self.run_include = s.get("include") or []
-            self.run_omit = s.get("omit") or []
-            self.cover_pylib = s.get("cover_pylib", False)
+    def Config(s):
+        from coverage.config import CoverageConfig
+        config = CoverageConfig()
+        config.from_args(
+            source=s.get("source"), source_pkgs=s.get("source_pkgs"), source_dirs=s.get("source_dirs"),
+            run_include=s.get("include"), run_omit=s.get("omit"), cover_pylib=s.get("cover_pylib", False),
+        )
+        return config
 
     def make_inorout(settings, warnings):
         warn = lambda msg, slug=None, once=False: warnings.append([msg, slug])
@@ -281,13 +281,15 @@ DEBUG_PROBE = textwrap.dedent(
         def should(self, what):
             return what == "trace"
 
-    class Config:
-        source = settings.get("source")
-        source_pkgs = settings.get("source_pkgs") or []
-        source_dirs = settings.get("source_dirs") or []
-        run_include = settings.get("include") or []
-        run_omit = settings.get("omit") or []
-        cover_pylib = settings.get("cover_pylib", False)
+    def Config():
+        from coverage.config import CoverageConfig
+        config = CoverageConfig()
+        config.from_args(
+            source=settings.get("source"), source_pkgs=settings.get("source_pkgs"),
+            source_dirs=settings.get("source_dirs"), run_include=settings.get("include"),
+            run_omit=settings.get("omit"), cover_pylib=settings.get("cover_pylib", False),
+        )
+        return config
 
     from coverage.inorout import InOrOut
     rec = Recorder()

@@ -159,8 +159,8 @@ def _engine_rows(dump: dict) -> list[tuple]:
 
 
 def _render(rows: list[tuple], options: dict, branches: bool) -> dict:
-    engine_options = dict(
-        branches=branches,
+    config = _engine.Config()
+    config.from_args(
         show_missing=options["show_missing"],
         skip_covered=options["skip_covered"],
         skip_empty=options["skip_empty"],
@@ -169,7 +169,7 @@ def _render(rows: list[tuple], options: dict, branches: bool) -> dict:
         format=options["output_format"],
     )
     try:
-        text, total = _engine.render_text_report(rows, engine_options)
+        text, total = _engine.render_text_report(rows, config, branches)
     except exceptions.CoverageException as exc:
         return {"error": type(exc).__name__, "message": str(exc)}
     return {"text": text, "total": total}
@@ -206,7 +206,7 @@ def test_no_data_to_report(measured):
     _, dump = measured
     assert dump["nodata"] == {"error": "NoDataError", "message": "No data to report."}
     with pytest.raises(exceptions.NoDataError, match=r"^No data to report\.$"):
-        _engine.render_text_report([], {"branches": dump["branches"]})
+        _engine.render_text_report([], _engine.Config(), dump["branches"])
 
 
 def test_missing_text_matches_format_lines(measured):

@@ -106,13 +106,17 @@ def test_format_lines_takes_grouped_arcs_and_sets():
     assert _engine.format_lines([1, 2, 3], [], None) == ""
 
 
+def _config(**options):
+    config = _engine.Config()
+    config.from_args(**options)
+    return config
+
+
 def test_bad_options():
     row = ("a.py", 1, 0, 0, 0, 0, 0, "")
     with pytest.raises(exceptions.ConfigError, match=r"^Unknown report format choice: 'html'$"):
-        _engine.render_text_report([row], {"format": "html"})
+        _engine.render_text_report([row], _config(format="html"), False)
     with pytest.raises(exceptions.ConfigError, match=r"^Invalid sorting option: 'Branch'$"):
-        _engine.render_text_report([row], {"sort": "Branch"})
-    with pytest.raises(TypeError, match="unknown option"):
-        _engine.render_text_report([row], {"show-missing": True})
+        _engine.render_text_report([row], _config(sort="Branch"), False)
     # An invalid sort is never looked at by the total-only format.
-    assert _engine.render_text_report([row], {"sort": "bogus", "format": "total"}) == ("100\n", 100.0)
+    assert _engine.render_text_report([row], _config(sort="bogus", format="total"), False) == ("100\n", 100.0)

@@ -1,4 +1,4 @@
-"""The sys.monitoring core, `ferrocov._engine.SysmonTracer`, side by side
+"""The sys.monitoring core, `ferrocov._engine.Tracer(..., core="sysmon")`, side by side
 with the `ctrace` core where they must behave the same."""
 
 from __future__ import annotations
@@ -12,11 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from ferrocov._engine import SysmonTracer, Tracer
+from coverage.exceptions import ConfigError
+from ferrocov._engine import Tracer
 from test_cli_support import SideBySide, clean_env
 
 HAS_SYSMON = hasattr(sys, "monitoring")
 needs_sysmon = pytest.mark.skipif(not HAS_SYSMON, reason="sys.monitoring is 3.12+")
+
+
+def SysmonTracer(should_trace):  # noqa: N802 - reads as the core it builds
+    return Tracer(should_trace, core="sysmon")
+
 
 BOTH = pytest.mark.parametrize(
     "tracer_class", [Tracer, pytest.param(SysmonTracer, marks=needs_sysmon)], ids=["ctrace", "sysmon"]
@@ -468,3 +474,33 @@ def test_lines_match_coverage_sysmon_core(tmp_path: Path, oracle_python) -> None
     theirs = measured_lines(str(oracle_python), tmp_path, "sysmon")
     assert '"empty.py": [0]' in theirs
     assert ours == theirs
+
+
+def _config(**options):
+    from coverage.config import CoverageConfig
+
+    config = CoverageConfig()
+    config.from_args(**options)
+    return config.engine()
+
+
+def test_one_face_chooses_the_core_from_the_config() -> None:
+    warnings: list[tuple[str, str | None]] = []
+
+    def warn(msg: str, slug: str | None = None) -> None:
+        warnings.append((msg, slug))
+
+    default = Tracer.for_config(_config(), lambda filename, frame: None, warn)
+    assert (default.core, default.name) == (("sysmon", "SysMonitor") if HAS_SYSMON else ("ctrace", "CTracer"))
+    assert default.systrace is not HAS_SYSMON
+    assert Tracer.for_config(_config(timid=True), lambda f, fr: None, warn).core == "ctrace"
+    assert Tracer.for_config(_config(core="pytrace"), lambda f, fr: None, warn).core == "ctrace"
+    assert warnings == []
+    branchy = Tracer.for_config(_config(core="sysmon", branch=True), lambda f, fr: None, warn)
+    assert branchy.core == "ctrace"
+    reason = "sys.monitoring can't measure branches in this version" if HAS_SYSMON else "sys.monitoring isn't"
+    assert warnings and warnings[0][1] == "no-sysmon" and warnings[0][0].startswith(f"Can't use core=sysmon: {reason}")
+    with pytest.raises(ConfigError, match=r"^Unknown core value: 'turbo'$"):
+        Tracer.for_config(_config(core="turbo"), lambda f, fr: None, warn)
+    with pytest.raises(ConfigError, match=r"^Unknown core value: 'turbo'$"):
+        Tracer(lambda f, fr: None, core="turbo")

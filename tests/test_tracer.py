@@ -1,4 +1,4 @@
-"""What only the `ctrace` core (`ferrocov._engine.Tracer`) does.
+"""What only the `ctrace` core (`ferrocov._engine.Tracer`, its default core) does.
 
 The behaviour both cores share is tested once, parametrized over both, in
 tests/test_sysmon.py.

@@ -1,11 +1,10 @@
 """coverage.py's configuration API, backed by the Rust loader.
 
-`read_coverage_config` finds and parses the config files in Rust
-(`ferrocov._engine.Config`); the result lands in a plain `CoverageConfig`
-object whose attributes have coverage.py's names and types, so code that
-reads, assigns or mutates them (`config.exclude_list.append(...)`) works as
-it does with coverage.py. `to_engine()` turns it back into the typed Rust
-config that the engine's other parts consume.
+`read_coverage_config` finds and parses the config files in Rust into one
+`ferrocov._engine.Config`, which owns the values. `CoverageConfig` is
+coverage.py's face over it: attributes with coverage.py's names and types
+that read, assign or mutate (`config.exclude_list.append(...)`) as with
+coverage.py. The engine's other parts take `config.engine()`.
 """
 
 from __future__ import annotations
@@ -14,8 +13,7 @@ import base64
 import copy
 import json
 import os
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 from coverage.exceptions import ConfigError
@@ -97,13 +95,16 @@ class HandyConfigParser(_ConfigFileParser):
     """An INI config file read with configparser's rules (`[coverage:...]` sections too)."""
 
 
-def _human_key(text: str) -> tuple[list[str | int], str]:
-    """Sort key where digit runs compare as numbers ("x2" before "x10")."""
-    return ([int(c) if c.isdigit() else c for c in re.split(r"(\d+)", text)], text)
-
-
 class CoverageConfig:
-    """The settings that control measurement and reporting."""
+    """The settings that control measurement and reporting.
+
+    A view over one `_engine.Config`: each of coverage.py's attributes is
+    read from and written to the Rust config. Lists and dicts handed out are
+    remembered, so `config.exclude_list.append(...)` works as with
+    coverage.py, and are written back before the engine reads the config
+    (`engine()`); scalars set here keep their Python form for reads. Names
+    that aren't coverage.py attributes are plain Python attributes.
+    """
 
     MUST_BE_LIST = frozenset(
         ("debug", "concurrency", "plugins", "report_omit", "report_include", "run_omit", "run_include", "patch")
@@ -119,42 +120,74 @@ class CoverageConfig:
     )
 
     def __init__(self) -> None:
-        self._load_engine(_engine.Config())
+        self._bind(_engine.Config())
+
+    def _bind(self, engine: _engine.Config, given: dict[str, Any] | None = None) -> None:
+        state = self.__dict__
+        state["_engine"] = engine
+        # Python objects handed out or assigned, by attribute name.
+        state["_given"] = given if given is not None else {}
         for name, value in _PRIVATE_DEFAULTS.items():
-            self.__dict__.setdefault(name, value)
-
-    # -- moving between the Python object and the Rust config ---------------
-
-    def _load_engine(self, engine: Any) -> None:
-        """Take every attribute value from an `_engine.Config`."""
-        self.__dict__.update(engine.to_dict())
+            state.setdefault(name, value)
 
     @classmethod
-    def _from_engine(cls, engine: Any) -> CoverageConfig:
+    def _from_engine(cls, engine: _engine.Config) -> CoverageConfig:
         config = cls.__new__(cls)
-        config.__dict__.update(_PRIVATE_DEFAULTS)
-        config._load_engine(engine)
+        config._bind(engine)
         return config
 
-    def to_engine(self) -> Any:
-        """The typed Rust configuration holding these values."""
-        return _engine.Config.from_dict(dict(self.__dict__))
+    # -- the view -------------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for names not in __dict__: coverage.py's attributes.
+        if name not in _ATTRIBUTES:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        given = self.__dict__["_given"]
+        if name not in given:
+            given[name] = self.__dict__["_engine"].get_attr(name)
+        return given[name]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in _ATTRIBUTES:
+            object.__setattr__(self, name, value)
+            return
+        self._engine.set_attr(name, value)
+        self._given[name] = value
+
+    def engine(self) -> _engine.Config:
+        """The Rust config, with the lists and dicts handed out written back."""
+        for name, value in self._given.items():
+            if isinstance(value, (list, dict, set)):
+                self._engine.set_attr(name, value)
+        return self._engine
+
+    def to_engine(self) -> _engine.Config:
+        """An independent copy of the Rust config holding these values."""
+        return self.engine().copy()
+
+    def _forget(self, *names: str) -> None:
+        """The engine changed these attributes (all, if none named)."""
+        if names:
+            for name in names:
+                self._given.pop(name, None)
+        else:
+            self._given.clear()
 
     # -- coverage.py's CoverageConfig API ------------------------------------
 
     def from_args(self, **kwargs: Any) -> None:
         """Read config values from `kwargs` (None means "not given")."""
-        for k, v in kwargs.items():
-            if v is not None:
-                if k in self.MUST_BE_LIST and isinstance(v, str):
-                    v = [v]
-                setattr(self, k, v)
+        ours = {k: v for k, v in kwargs.items() if k in _ATTRIBUTES}
+        self.engine().from_args(**ours)
+        self._forget(*(k for k, v in ours.items() if v is not None))
+        for name, value in kwargs.items():
+            if name not in ours and value is not None:
+                object.__setattr__(self, name, value)
 
     def from_file(self, filename: str, warn: Callable[[str], None], our_file: bool) -> bool:
         """Read one config file over the current values; True if it was used."""
-        engine = self.to_engine()
-        used = engine.from_file(os.fspath(filename), our_file, dict(os.environ), warn)
-        self._load_engine(engine)
+        used = self.engine().from_file(os.fspath(filename), our_file, dict(os.environ), warn)
+        self._forget()
         if used:
             self._config_contents = _read_bytes(filename)
         return bool(used)
@@ -163,56 +196,40 @@ class CoverageConfig:
         """Return a copy of the configuration."""
         return copy.deepcopy(self)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> CoverageConfig:
+        clone = type(self).__new__(type(self))
+        extras = {k: v for k, v in self.__dict__.items() if k not in ("_engine", "_given")}
+        clone.__dict__.update(copy.deepcopy(extras, memo))
+        clone._bind(self.engine().copy(), copy.deepcopy(self._given, memo))
+        return clone
+
     def get_plugin_options(self, plugin: str) -> dict[str, Any]:
         """The options of the plugin named `plugin` (empty if none)."""
         return self.plugin_options.get(plugin, {})
 
     def set_option(self, option_name: str, value: Any) -> None:
         """Set "section:option" (or "paths", or "plugin:option") to `value`."""
-        if option_name == "paths":
-            if not isinstance(value, Mapping):
-                raise ConfigError(f"Option paths needs a mapping, not {value!r}")
-            self.paths = {k: list(v) for k, v in value.items()}
-            return
-        for option_spec in self.CONFIG_FILE_OPTIONS:
-            attr, where = option_spec[:2]
-            if where == option_name:
-                setattr(self, attr, value)
-                return
-        plugin_name, _, key = option_name.partition(":")
-        if key and plugin_name in self.plugins:
-            self.plugin_options.setdefault(plugin_name, {})[key] = value
-            return
-        raise ConfigError(f"No such option: {option_name!r}")
+        self.engine().set_option(option_name, value)
+        self._forget()
 
     def get_option(self, option_name: str) -> Any:
         """The value of "section:option" (or "paths", or "plugin:option")."""
-        if option_name == "paths":
-            return self.paths
-        for option_spec in self.CONFIG_FILE_OPTIONS:
-            attr, where = option_spec[:2]
-            if where == option_name:
-                return getattr(self, attr)
-        plugin_name, _, key = option_name.partition(":")
-        if key and plugin_name in self.plugins:
-            return self.plugin_options.get(plugin_name, {}).get(key)
-        raise ConfigError(f"No such option: {option_name!r}")
+        return self.engine().get_option(option_name)
 
     def post_process(self) -> None:
         """Final adjustments once every source has been applied."""
-        engine = self.to_engine()
-        engine.post_process()
-        self._load_engine(engine)
+        self.engine().post_process()
+        self._forget()
 
     def debug_info(self) -> list[tuple[str, Any]]:
         """(name, value) pairs for `coverage debug config`."""
-        items = ((k, v) for k, v in self.__dict__.items() if not k.startswith("_"))
-        return sorted(items, key=lambda item: _human_key(item[0]))
+        return self.engine().debug_info()
 
     def serialize(self) -> str:
         """A string `deserialize` turns back into this configuration, with the
         file paths `coverage run` uses made absolute."""
-        data = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        data = self.engine().to_dict()
+        data = {k: v for k, v in data.items() if not k.startswith("_")}
         for k, must_exist in self.SERIALIZE_ABSPATH:
             abs_fn = _abs_path_if_exists if must_exist else os.path.abspath
             v = data[k]
@@ -227,9 +244,10 @@ class CoverageConfig:
     def deserialize(cls, config_str: str) -> CoverageConfig:
         """Rebuild a configuration from `serialize`'s string."""
         data = json.loads(base64.b64decode(config_str.encode()).decode())
-        config = cls()
-        config.__dict__.update(data)
-        return config
+        return cls._from_engine(_engine.Config.from_dict(data))
+
+
+_ATTRIBUTES: frozenset[str] = frozenset(_engine.Config.attributes())
 
 
 def _read_bytes(filename: str) -> bytes | None:
@@ -251,49 +269,21 @@ def process_file_value(path: str) -> str:
 
 def config_files_to_try(config_file: bool | str) -> list[tuple[str, bool, bool]]:
     """(file name, is it coverage's own file, was it named explicitly) to try, in order."""
-    if config_file == ".coveragerc":
-        config_file = True
-    specified_file = config_file is not True
-    if not specified_file:
-        rcfile = os.getenv("COVERAGE_RCFILE")
-        if rcfile:
-            config_file = rcfile
-            specified_file = True
-    if not specified_file:
-        config_file = ".coveragerc"
-    assert isinstance(config_file, str)
-    return [
-        (config_file, True, specified_file),
-        (".coveragerc.toml", True, False),
-        ("setup.cfg", False, False),
-        ("tox.ini", False, False),
-        ("pyproject.toml", False, False),
-    ]
+    return _engine.config_files_to_try(config_file, dict(os.environ))
 
 
 def read_coverage_config(config_file: bool | str, warn: Callable[[str], None], **kwargs: Any) -> CoverageConfig:
     """Read the configuration: defaults, the first applicable config file,
     COVERAGE_* environment variables, then `kwargs` (constructor arguments).
     """
-    engine_args = {k: v for k, v in kwargs.items() if _engine_can_take(k, v)}
-    engine = _engine.Config.load(config_file, engine_args, dict(os.environ), warn)
-    config = CoverageConfig._from_engine(engine)
-    # Arguments the typed config can't hold keep coverage.py's setattr semantics.
-    leftovers = {k: v for k, v in kwargs.items() if k not in engine_args}
-    config.from_args(**leftovers)
+    ours = {k: v for k, v in kwargs.items() if k in _ATTRIBUTES}
+    config = CoverageConfig._from_engine(_engine.Config.load(config_file, ours, dict(os.environ), warn))
+    # Names that aren't coverage.py attributes land as plain ones, as
+    # coverage.py's setattr would put them.
+    config.from_args(**{k: v for k, v in kwargs.items() if k not in ours})
     if config.config_file:
         config._config_contents = _read_bytes(config.config_file)
     return config
-
-
-def _engine_can_take(name: str, value: Any) -> bool:
-    """Can the typed Rust config hold this argument? If not, it is set as a
-    plain attribute afterwards, as coverage.py's `setattr` would."""
-    try:
-        _engine.Config().from_args(**{name: value})
-    except (ConfigError, TypeError, ValueError, OverflowError):
-        return False
-    return True
 
 
 __all__ = [

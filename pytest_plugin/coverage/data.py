@@ -10,11 +10,11 @@ import functools
 import glob
 import hashlib
 import os
-import re
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 from coverage.exceptions import CoverageException, NoDataError
+from coverage.misc import human_sorted
 from coverage.sqldata import CoverageData as CoverageData
 from coverage.sqldata import filename_match
 
@@ -176,11 +176,6 @@ def combine_parallel_data(
         message(msg)
 
 
-def _human_key(name: str) -> tuple[list[Any], str]:
-    """Sort key putting "file10" after "file9" (the name itself breaks ties)."""
-    return ([int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)], name)
-
-
 def _neutralize(text: str) -> str:
     """Non-printable characters become "?", so a file name can't drive a terminal."""
     return "".join(ch if ch.isprintable() else "?" for ch in text)
@@ -197,7 +192,7 @@ def debug_data_file(filename: str) -> None:
     data.read()
     print(f"has_arcs: {data.has_arcs()!r}")
     summary = line_counts(data, fullpath=True)
-    filenames = sorted(summary, key=_human_key)
+    filenames = human_sorted(summary)
     print(f"{_plural(len(filenames), 'file')}:")
     for f in filenames:
         line = f"{_neutralize(f)}: {_plural(summary[f], 'line')}"

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterable
 
 from coverage.exceptions import ConfigError  # noqa: F401  (coverage.files has this name too)
+from coverage.misc import human_sorted
 from ferrocov import _engine
 
 __all__ = [
@@ -143,10 +144,6 @@ def prep_patterns(patterns: Iterable[str] | None) -> list[str]:
     return _engine.prep_patterns(list(patterns or []))
 
 
-def _human_key(s: str) -> tuple[list[str | int], str]:
-    return ([int(c) if c.isdigit() else c for c in re.split(r"(\d+)", s)], s)
-
-
 def _plural(n: int, thing: str) -> str:
     return f"{n} {thing if n == 1 else thing + 's'}"
 
@@ -181,7 +178,7 @@ class TreeMatcher(Matcher):
 
     def __init__(self, paths: Iterable[str], name: str = "unknown", caption: str = "", debug: DebugFn = None) -> None:
         paths_list = list(paths)
-        self.original_paths = sorted(paths_list, key=_human_key)
+        self.original_paths = human_sorted(paths_list)
         super().__init__(self.original_paths, name=name, caption=caption, debug=debug)
         self.paths = [abs_file(p) for p in paths_list]
         if debug:

@@ -189,13 +189,7 @@ class InOrOut:
         ]
         self.last_sys_path = list(sys.path)
         self.engine = _engine.InOut(
-            source=source,
-            source_dirs=list(getattr(config, "source_dirs", None) or []),
-            source_pkgs=list(getattr(config, "source_pkgs", None) or []),
-            include=list(config.run_include or []),
-            omit=list(config.run_omit or []),
-            cover_pylib=bool(config.cover_pylib),
-            include_namespace_packages=include_namespace_packages,
+            config.engine(),
             stdlib_dirs=stdlib_paths(),
             third_party_dirs=third_party_sysconfig_paths(),
             cover_dirs=coverage_paths(),

@@ -13,15 +13,14 @@ import hashlib
 import importlib.util
 import inspect
 import os
-import re
 import sys
 import types
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
-from coverage.exceptions import CoverageException
 from coverage.types import TArc
+from ferrocov import _engine
 
 T = TypeVar("T")
 SortableItem = TypeVar("SortableItem", bound=Sequence[Any])
@@ -226,44 +225,20 @@ class Hasher:
 
 # -- Text -------------------------------------------------------------------------------
 
-# $$, $NAME, ${NAME}, ${NAME?} (must be defined), ${NAME-default}.
-_VARIABLE = re.compile(
-    r"""\$(?:
-        (?P<dollar>\$)
-        | (?P<bare>\w+)
-        | \{(?P<braced>\w+)(?:(?P<strict>\?)|-(?P<default>[^}]*))?\}
-    )""",
-    re.VERBOSE,
-)
-
 
 def substitute_variables(text: str, variables: Mapping[str, str]) -> str:
     """Expand shell-style `$VAR` references in `text` from `variables`.
 
     Forms: `$VAR`, `${VAR}`, `${VAR?}` (an error if undefined),
-    `${VAR-default}`, and `$$` for a dollar sign. Undefined variables
-    otherwise become empty; text that isn't a reference is left alone.
+    `${VAR-default}`, and `$$` for a dollar sign; the engine's config
+    reader uses the same rules.
     """
-
-    def expand(match: re.Match[str]) -> str:
-        if match["dollar"]:
-            return "$"
-        name = match["bare"] or match["braced"]
-        if name in variables:
-            return variables[name]
-        if match["strict"]:
-            raise CoverageException(f"Variable {name} is undefined: {text!r}")
-        return match["default"] or ""
-
-    return _VARIABLE.sub(expand, text)
+    return _engine.substitute_variables(text, dict(variables))
 
 
-@functools.cache
-def _human_key(text: str) -> tuple[list[str | int], str]:
-    """Sort key: digit runs compare as numbers; the text itself breaks ties
-    ("x1y" before "x001y", deterministically)."""
-    chunks = [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
-    return chunks, text
+# The engine's one "human" order (digit runs compare as numbers, the text
+# itself breaks ties), as coverage.py's key shape.
+_human_key = functools.cache(_engine.human_key)
 
 
 def human_sorted(strings: Iterable[str]) -> list[str]:

@@ -127,15 +127,6 @@ def summary_report(cov: Coverage, morfs: Any, outfile: IO[str]) -> float:
     """Write the text report for `morfs` (default: all measured files)."""
     config = cov.config
     analyses = analyze_files(cov, _files_to_report(cov, morfs))
-    options = {
-        "show_missing": bool(config.show_missing),
-        "skip_covered": bool(config.skip_covered),
-        "skip_empty": bool(config.skip_empty),
-        "precision": config.precision,
-        "sort": config.sort,
-        "format": config.format or "text",
-        "branches": False,
-    }
-    text, total = _engine.render_text_report([a.row() for a in analyses], options)
+    text, total = _engine.render_text_report([a.row() for a in analyses], config.engine(), False)
     outfile.write(text)
     return total

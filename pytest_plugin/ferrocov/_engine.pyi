@@ -9,13 +9,14 @@ are what the PyO3 conversions accept: `Vec<T>` takes any sequence (but not a
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import FrameType
-from typing import Any, ClassVar, Self, TypeAlias, TypedDict, final
+from typing import Any, ClassVar, Self, TypeAlias, final
 
 # PyO3 fills __all__ with every name the module registers, in this order.
 __all__ = [
     "__version__",
     "analyze_file",
     "analyze_files",
+    "config_files_to_try",
     "Config",
     "ConfigFile",
     "config_file_options",
@@ -53,7 +54,7 @@ __all__ = [
     "should_fail_under",
     "format_fail_under_msg",
     "display_covered",
-    "SysmonTracer",
+    "human_key",
     "Tracer",
 ]
 
@@ -99,6 +100,11 @@ class Config:
     def from_args(self, **kwargs: _OptionInput) -> None: ...
     def get_option(self, option_name: str) -> _OptionValue: ...
     def set_option(self, option_name: str, value: _OptionInput) -> None: ...
+    @staticmethod
+    def attributes() -> list[str]: ...
+    def get_attr(self, name: str) -> _OptionValue: ...
+    def set_attr(self, name: str, value: _OptionInput) -> None: ...
+    def copy(self) -> Config: ...
     def to_dict(self) -> dict[str, _OptionValue]: ...
     @staticmethod
     def from_dict(values: dict[str, _OptionInput]) -> Config: ...
@@ -120,6 +126,11 @@ class ConfigFile:
     # kind: "", "boolean", "int", "float", "file", "list" or "regexlist".
     def get(self, section: str, option: str, kind: str, environ: dict[str, str]) -> _OptionValue: ...
     def get_section(self, section: str, environ: dict[str, str]) -> dict[str, _OptionValue]: ...
+
+# (file name, coverage's own file?, named explicitly?) in the order tried.
+def config_files_to_try(
+    config_file: bool | _StrPath | None, environ: dict[str, str]
+) -> list[tuple[str, bool, bool]]: ...
 
 # (attribute, "section:option", kind) for every config file option.
 def config_file_options() -> list[tuple[str, str, str]]: ...
@@ -199,14 +210,8 @@ _PackageLocation: TypeAlias = tuple[str, str | None, Sequence[str]]
 class InOut:
     def __new__(
         cls,
+        config: Config,
         *,
-        source: Sequence[str] = ...,
-        source_dirs: Sequence[str] = ...,
-        source_pkgs: Sequence[str] = ...,
-        include: Sequence[str] = ...,
-        omit: Sequence[str] = ...,
-        cover_pylib: bool = False,
-        include_namespace_packages: bool = False,
         stdlib_dirs: Sequence[str] = ...,
         third_party_dirs: Sequence[str] = ...,
         cover_dirs: Sequence[str] = ...,
@@ -310,18 +315,8 @@ def globs_to_python_regex(patterns: Sequence[str], partial: bool = False) -> str
 #  n_partial_branches, n_missing_branches, missing text)
 _ReportRow: TypeAlias = tuple[str, int, int, int, int, int, int, str]
 
-# The options render_text_report accepts; any other key is a TypeError.
-class _TextReportOptions(TypedDict, total=False):
-    format: str | None
-    branches: bool
-    show_missing: bool
-    skip_covered: bool
-    skip_empty: bool
-    precision: int | None
-    sort: str | None
-
-# Returns (report text, total percentage covered).
-def render_text_report(rows: Sequence[_ReportRow], options: _TextReportOptions) -> tuple[str, float]: ...
+# Returns (report text, total percentage covered); `branches`: the data has arcs.
+def render_text_report(rows: Sequence[_ReportRow], config: Config, branches: bool) -> tuple[str, float]: ...
 
 # arcs: (from, to) pairs, or coverage's grouped (from, [to, ...]) form.
 def format_lines(
@@ -333,9 +328,6 @@ def should_fail_under(total: float, fail_under: float, precision: int) -> bool: 
 def format_fail_under_msg(total: float, fail_under: float, precision: int) -> str: ...
 def display_covered(pc: float, precision: int) -> str: ...
 
-# --- sysmon.rs, tracer.rs ---
-
-# should_trace(filename, frame) -> the file name to record under, or None.
 # --- decider.rs ---
 
 @final
@@ -346,17 +338,35 @@ class FileDecider:
     ) -> Self: ...
     def __call__(self, filename: str, frame: object, /) -> str | None: ...
 
+# --- tracer.rs (the cores behind it: ctrace.rs, sysmon.rs; core_choice.rs) ---
+
 @final
-class SysmonTracer:
-    # The frame is None when no Python frame is running at PY_START.
-    def __new__(cls, should_trace: FileDecider | Callable[[str, FrameType | None], str | None]) -> Self: ...
+class Tracer:
+    # should_trace: the frame is None when no Python frame runs at sysmon's PY_START.
+    # core: "ctrace" or "sysmon" ("pytrace" is measured by ctrace).
+    def __new__(
+        cls, should_trace: FileDecider | Callable[[str, FrameType | None], str | None], core: str = "ctrace"
+    ) -> Self: ...
+    # The core the config asks for; warn(message, slug=...) hears why another one measures.
+    @staticmethod
+    def for_config(
+        config: Config,
+        should_trace: FileDecider | Callable[[str, FrameType | None], str | None],
+        warn: Callable[..., object],
+    ) -> Tracer: ...
+    @property
+    def core(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def systrace(self) -> bool: ...
+    # The sys.monitoring tool id held while started, else None.
+    @property
+    def tool_id(self) -> int | None: ...
     def start(self) -> None: ...
     def install_thread(self) -> None: ...
     def stop(self) -> None: ...
     def is_active(self) -> bool: ...
-    # The sys.monitoring tool id held while started, else None.
-    @property
-    def tool_id(self) -> int | None: ...
     # {canonical file name: [line, ...]}
     def lines(self) -> dict[str, list[int]]: ...
     # Moves the lines into the data without Python objects; False if nothing ran.
@@ -364,17 +374,7 @@ class SysmonTracer:
     def take_activity(self) -> bool: ...
     def clear(self) -> None: ...
 
-@final
-class Tracer:
-    def __new__(cls, should_trace: FileDecider | Callable[[str, FrameType], str | None]) -> Self: ...
-    # Called as a Python trace function; returns itself.
-    def __call__(self, frame: FrameType, event: str, arg: object, /) -> Self: ...
-    def start(self) -> None: ...
-    def install_thread(self) -> None: ...
-    def stop(self) -> None: ...
-    def is_active(self) -> bool: ...
-    def lines(self) -> dict[str, list[int]]: ...
-    # Moves the lines into the data without Python objects; False if nothing ran.
-    def flush_into(self, data: CoverageData) -> bool: ...
-    def take_activity(self) -> bool: ...
-    def clear(self) -> None: ...
+# --- text.rs ---
+
+# coverage.py's "human" sort key: ([text, int, text, ...], name).
+def human_key(name: str) -> tuple[list[str | int], str]: ...

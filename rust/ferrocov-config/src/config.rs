@@ -1,6 +1,8 @@
 //! The resolved configuration: one typed field per coverage.py attribute,
 //! with coverage.py's names and defaults, and name-based access to them for
 //! `get_option`/`set_option`/`from_args` and the Python bindings.
+use ferrocov_pytext::HumanKey;
+
 use crate::error::ConfigError;
 use crate::options::{self, CONCURRENCY_CHOICES, CONFIG_FILE_OPTIONS, LIGHT_THREADS, MUST_BE_LIST};
 use crate::value::{FieldValue, OptionValue, PathsMap, PluginOptions};
@@ -243,7 +245,7 @@ impl CoverageConfig {
     /// `coverage debug config` lists them.
     pub fn debug_info(&self) -> Vec<(String, OptionValue)> {
         let mut names: Vec<&str> = Self::ATTRIBUTES.iter().copied().filter(|n| !n.starts_with('_')).collect();
-        names.sort_by_cached_key(|name| human_key(name));
+        names.sort_by_cached_key(|name| HumanKey::new(name));
         names.into_iter().map(|n| (n.to_string(), self.attr(n).unwrap_or_default())).collect()
     }
 
@@ -251,28 +253,4 @@ impl CoverageConfig {
     pub fn file_options(&self) -> Vec<(String, OptionValue)> {
         CONFIG_FILE_OPTIONS.iter().map(|s| (s.qualified(), self.attr(s.attr).unwrap_or_default())).collect()
     }
-}
-
-/// Sort key splitting digit runs out as numbers ("x2" before "x10").
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Chunk {
-    Num(u128),
-    Text(String),
-}
-
-fn human_key(s: &str) -> (Vec<Chunk>, String) {
-    let mut chunks = Vec::new();
-    let mut rest = s;
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
-        if digits > 0 {
-            chunks.push(Chunk::Num(rest[..digits].parse().unwrap_or(u128::MAX)));
-            rest = &rest[digits..];
-        } else {
-            let text = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
-            chunks.push(Chunk::Text(rest[..text].to_string()));
-            rest = &rest[text..];
-        }
-    }
-    (chunks, s.to_string())
 }

@@ -23,4 +23,7 @@ pub enum ConfigError {
     UnknownConcurrency(String),
     #[error("Conflicting concurrency settings: {0}")]
     ConflictingConcurrency(String),
+    /// `[run] core` (or COVERAGE_CORE) names no core we have.
+    #[error("Unknown core value: {}", crate::pystr::repr(.0))]
+    UnknownCore(String),
 }

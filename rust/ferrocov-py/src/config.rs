@@ -1,8 +1,9 @@
 //! Python bindings for ferrocov-config: `_engine.Config`, the resolved
 //! configuration, and the loader behind `coverage.config.read_coverage_config`.
 //!
-//! Other bindings get the typed Rust config from a Python object with
-//! [`config_from_py`].
+//! `coverage.config.CoverageConfig` is a view over one `Config`: attribute
+//! reads and writes go to [`PyConfig::get_attr`] / [`PyConfig::set_attr`],
+//! and the other bindings (`InOut`, the reports) take the `Config` itself.
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -10,7 +11,7 @@ use ferrocov_config::{
     ConfigError, ConfigFileArg, ConfigSource, CoverageConfig, LoadHost, OptionKind, OptionValue, ReadContext,
     CONFIG_FILE_OPTIONS, DEFAULT_EXCLUDE, DEFAULT_PARTIAL, DEFAULT_PARTIAL_ALWAYS,
 };
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::prelude::*;
 
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
@@ -22,17 +23,6 @@ use crate::errors;
 #[derive(Clone)]
 pub struct PyConfig {
     pub inner: CoverageConfig,
-}
-
-/// The typed configuration behind a Python object: an `_engine.Config`, or
-/// anything with `to_engine()` (the Python `CoverageConfig`).
-#[allow(dead_code, reason = "the entry point for the other bindings (reports, tracer) once they take a config")]
-pub fn config_from_py(obj: &Bound<'_, PyAny>) -> PyResult<CoverageConfig> {
-    if let Ok(cfg) = obj.extract::<PyRef<'_, PyConfig>>() {
-        return Ok(cfg.inner.clone());
-    }
-    let engine = obj.call_method0("to_engine")?;
-    Ok(engine.extract::<PyRef<'_, PyConfig>>()?.inner.clone())
 }
 
 #[pymethods]
@@ -55,8 +45,7 @@ impl PyConfig {
         warn: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
         let arg = config_file_arg(config_file)?;
-        let args =
-            kwargs.iter().map(|(k, v)| Ok((k.extract::<String>()?, to_value(&v)?))).collect::<PyResult<Vec<_>>>()?;
+        let args = named_values(kwargs)?;
         let inner = with_host(py, &environ, warn, |host| CoverageConfig::load_with_args(&arg, args, host))?;
         Ok(PyConfig { inner })
     }
@@ -85,8 +74,7 @@ impl PyConfig {
     #[pyo3(signature = (**kwargs))]
     fn from_args(&mut self, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
         let Some(kwargs) = kwargs else { return Ok(()) };
-        let pairs =
-            kwargs.iter().map(|(k, v)| Ok((k.extract::<String>()?, to_value(&v)?))).collect::<PyResult<Vec<_>>>()?;
+        let pairs = named_values(kwargs)?;
         self.inner.from_args(pairs).map_err(|e| errors::to_py(&e))
     }
 
@@ -97,6 +85,34 @@ impl PyConfig {
 
     fn set_option(&mut self, option_name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
         self.inner.set_option(option_name, to_value(value)?).map_err(|e| errors::to_py(&e))
+    }
+
+    /// coverage.py's attribute names, in declaration order.
+    #[staticmethod]
+    fn attributes() -> Vec<&'static str> {
+        CoverageConfig::ATTRIBUTES.to_vec()
+    }
+
+    /// The value of one attribute; AttributeError if there is no such attribute.
+    fn get_attr<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        let value = self.inner.attr(name).ok_or_else(|| no_attribute(name))?;
+        from_value(py, &value)
+    }
+
+    /// Set one attribute; AttributeError if there is none, TypeError if the
+    /// value can't be held by it (a list where a number belongs, say).
+    fn set_attr(&mut self, name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let value = to_value(value).map_err(|e| PyTypeError::new_err(format!("config attribute {name}: {e}")))?;
+        match self.inner.set_attr(name, value) {
+            None => Err(no_attribute(name)),
+            Some(Err(reason)) => Err(PyTypeError::new_err(format!("config attribute {name}: {reason}"))),
+            Some(Ok(())) => Ok(()),
+        }
+    }
+
+    /// An independent copy.
+    fn copy(&self) -> Self {
+        self.clone()
     }
 
     /// Every public attribute as a dict (attribute name to Python value).
@@ -221,6 +237,26 @@ impl PyConfigFile {
         let items = self.source().get_section(section, ctx).map_err(errors::config_error)?;
         from_value(py, &OptionValue::Table(items))
     }
+}
+
+/// `(name, value)` pairs of keyword arguments; a value no attribute can
+/// hold is a TypeError naming the attribute.
+fn named_values(kwargs: &Bound<'_, PyDict>) -> PyResult<Vec<(String, OptionValue)>> {
+    kwargs
+        .iter()
+        .map(|(k, v)| {
+            let name = k.extract::<String>()?;
+            let value = to_value(&v).map_err(|e| PyTypeError::new_err(format!("config attribute {name}: {e}")))?;
+            Ok((name, value))
+        })
+        .collect()
+}
+
+fn no_attribute(name: &str) -> PyErr {
+    PyAttributeError::new_err(format!(
+        "'CoverageConfig' object has no attribute {}",
+        ferrocov_config::pystr::repr(name)
+    ))
 }
 
 fn kind_from_name(name: &str) -> PyResult<OptionKind> {
@@ -379,14 +415,28 @@ fn config_file_options<'py>(py: Python<'py>) -> PyResult<Vec<Bound<'py, PyTuple>
         .collect()
 }
 
-/// `${VAR}` expansion with coverage.py's rules against `environ`.
+/// `${VAR}` expansion with coverage.py's rules against `environ`
+/// (`coverage.misc.substitute_variables`, which raises CoverageException).
 #[pyfunction]
 fn substitute_variables(text: &str, environ: HashMap<String, String>) -> PyResult<String> {
     let lookup = |k: &str| environ.get(k).cloned();
-    ferrocov_config::substitute(text, &lookup).map_err(errors::config_error)
+    ferrocov_config::substitute(text, &lookup).map_err(errors::coverage_error)
+}
+
+/// coverage.py's `config_files_to_try`: (file name, is it coverage's own
+/// file, was it named explicitly), in the order they are tried.
+#[pyfunction]
+fn config_files_to_try(
+    config_file: &Bound<'_, PyAny>,
+    environ: HashMap<String, String>,
+) -> PyResult<Vec<(String, bool, bool)>> {
+    let arg = config_file_arg(config_file)?;
+    let lookup = |k: &str| environ.get(k).cloned();
+    Ok(ferrocov_config::config_files_to_try(&arg, &lookup))
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(config_files_to_try, m)?)?;
     m.add_class::<PyConfig>()?;
     m.add_class::<PyConfigFile>()?;
     m.add_function(wrap_pyfunction!(config_file_options, m)?)?;

@@ -68,6 +68,12 @@ pub fn coverage_error(message: impl Into<String>) -> PyErr {
     to_py(Mapped::new(Class::Coverage, message))
 }
 
+/// Is `err` one of coverage's own exceptions (as opposed to a Python error
+/// from user code or the interpreter)?
+pub fn is_coverage_exception(py: Python<'_>, err: &PyErr) -> bool {
+    err.is_instance_of::<classes::CoverageException>(py)
+}
+
 fn build(py: Python<'_>, mapped: &Mapped) -> PyResult<PyErr> {
     let class = match mapped.class {
         Class::Memory if mapped.message.is_empty() => return Ok(PyMemoryError::new_err(())),

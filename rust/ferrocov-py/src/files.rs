@@ -7,6 +7,7 @@ use ferrocov_files::{FrameFacts, InOut, InOutSettings, PackageLocation, PathAlia
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
+use crate::config::PyConfig;
 use crate::errors;
 
 /// `(package, origin file or None, submodule search path)` triples from `find_spec`.
@@ -45,7 +46,10 @@ impl PyInOut {
         let canonical = if d.canonical == lossy.as_ref() {
             filename.clone().into_any()
         } else {
-            py.import("coverage.files")?.getattr("canonical_filename")?.call1((filename,))?
+            // Rust can't hold the name: Python's own path functions make it
+            // absolute, as coverage.files.abs_file does for such names.
+            let os_path = py.import("os")?.getattr("path")?;
+            os_path.call_method1("abspath", (os_path.call_method1("realpath", (filename,))?,))?
         };
         Ok((false, canonical, reason))
     }
@@ -59,20 +63,13 @@ impl PyInOut {
 
 #[pymethods]
 impl PyInOut {
+    /// The decision maker for `config` (what to measure) in this interpreter
+    /// (where the standard library, third-party and coverage's own code live).
     #[new]
-    #[pyo3(signature = (*, source=vec![], source_dirs=vec![], source_pkgs=vec![], include=vec![], omit=vec![],
-        cover_pylib=false, include_namespace_packages=false, stdlib_dirs=vec![], third_party_dirs=vec![],
-        cover_dirs=vec![], module_suffixes=vec![".py".to_string(), ".pyc".to_string()], sys_path=vec![],
-        source_pkg_locations=vec![]))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (config, *, stdlib_dirs=vec![], third_party_dirs=vec![], cover_dirs=vec![],
+        module_suffixes=vec![".py".to_string(), ".pyc".to_string()], sys_path=vec![], source_pkg_locations=vec![]))]
     fn new(
-        source: Vec<String>,
-        source_dirs: Vec<String>,
-        source_pkgs: Vec<String>,
-        include: Vec<String>,
-        omit: Vec<String>,
-        cover_pylib: bool,
-        include_namespace_packages: bool,
+        config: PyRef<'_, PyConfig>,
         stdlib_dirs: Vec<String>,
         third_party_dirs: Vec<String>,
         cover_dirs: Vec<String>,
@@ -80,14 +77,15 @@ impl PyInOut {
         sys_path: Vec<String>,
         source_pkg_locations: Vec<PyLocation>,
     ) -> PyResult<Self> {
+        let config = &config.inner;
         let settings = InOutSettings {
-            source,
-            source_dirs,
-            source_pkgs,
-            include,
-            omit,
-            cover_pylib,
-            include_namespace_packages,
+            source: config.source.clone().unwrap_or_default(),
+            source_dirs: config.source_dirs.clone(),
+            source_pkgs: config.source_pkgs.clone(),
+            include: config.run_include.clone(),
+            omit: config.run_omit.clone(),
+            cover_pylib: config.cover_pylib,
+            include_namespace_packages: config.include_namespace_packages,
             stdlib_dirs,
             third_party_dirs,
             cover_dirs,

@@ -6,6 +6,8 @@ use pyo3::prelude::*;
 
 mod analysis;
 mod config;
+mod core_choice;
+mod ctrace;
 mod data;
 mod decider;
 mod errors;
@@ -14,6 +16,7 @@ mod lineset;
 mod recorder;
 mod report;
 mod sysmon;
+mod text;
 mod tracer;
 
 #[pymodule]
@@ -25,7 +28,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decider::register(m)?;
     files::register(m)?;
     report::register(m)?;
-    sysmon::register(m)?;
+    text::register(m)?;
     tracer::register(m)?;
     Ok(())
 }

@@ -6,10 +6,11 @@ use ferrocov_report::{
     display_covered_checked, format_fail_under_msg, format_lines, render_text, should_fail_under, FileRow, LineNo,
     Numbers, ReportFormat, TextReportOptions,
 };
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
+use ferrocov_config::CoverageConfig;
+
+use crate::config::PyConfig;
 use crate::errors;
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -32,35 +33,33 @@ fn file_row(row: PyRow) -> FileRow {
     FileRow { name, numbers, missing }
 }
 
-/// Read the options dict: format, branches, show_missing, skip_covered,
-/// skip_empty, precision, sort. Unknown keys are refused so a typo cannot
-/// silently change a report.
-fn text_options(options: &Bound<'_, PyDict>) -> PyResult<TextReportOptions> {
-    let mut opts = TextReportOptions::default();
-    for (key, value) in options.iter() {
-        let key: String = key.extract()?;
-        match key.as_str() {
-            "format" => {
-                if let Some(format) = value.extract::<Option<String>>()? {
-                    opts.format = format.parse::<ReportFormat>().map_err(|e| errors::to_py(&e))?;
-                }
-            }
-            "branches" => opts.branches = value.is_truthy()?,
-            "show_missing" => opts.show_missing = value.is_truthy()?,
-            "skip_covered" => opts.skip_covered = value.is_truthy()?,
-            "skip_empty" => opts.skip_empty = value.is_truthy()?,
-            "precision" => opts.precision = value.extract::<Option<i64>>()?.unwrap_or(0),
-            "sort" => opts.sort = value.extract()?,
-            other => return Err(PyTypeError::new_err(format!("render_text_report: unknown option {other:?}"))),
-        }
-    }
-    Ok(opts)
+/// The summary report's options, from the resolved config.
+fn text_options(config: &CoverageConfig, branches: bool) -> PyResult<TextReportOptions> {
+    let format = match config.format.as_deref().filter(|name| !name.is_empty()) {
+        Some(name) => name.parse::<ReportFormat>().map_err(|e| errors::to_py(&e))?,
+        None => ReportFormat::default(),
+    };
+    Ok(TextReportOptions {
+        format,
+        branches,
+        show_missing: config.show_missing,
+        skip_covered: config.skip_covered,
+        skip_empty: config.skip_empty,
+        precision: config.precision,
+        sort: config.sort.clone(),
+    })
 }
 
-/// Render coverage's summary report; returns (text, total percentage).
+/// Render coverage's summary report of `rows` as `config` asks (`branches`:
+/// the data has arcs); returns (text, total percentage).
 #[pyfunction]
-fn render_text_report(py: Python<'_>, rows: Vec<PyRow>, options: &Bound<'_, PyDict>) -> PyResult<(String, f64)> {
-    let opts = text_options(options)?;
+fn render_text_report(
+    py: Python<'_>,
+    rows: Vec<PyRow>,
+    config: PyRef<'_, PyConfig>,
+    branches: bool,
+) -> PyResult<(String, f64)> {
+    let opts = text_options(&config.inner, branches)?;
     let rows: Vec<FileRow> = rows.into_iter().map(file_row).collect();
     let report = py.detach(|| render_text(&rows, &opts)).map_err(|e| errors::to_py(&e))?;
     Ok((report.text, report.pc_covered))

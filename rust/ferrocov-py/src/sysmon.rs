@@ -20,12 +20,11 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyCFunction, PyDict};
+use pyo3::types::PyCFunction;
 
-use crate::data::PyCoverageData;
 use crate::decider::FileDecider;
 use crate::errors;
-use crate::recorder::{ask, decider_from, flush_lines, Decision, GilRefCell, Recorder};
+use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
 
 /// The name `use_tool_id` registers, the one coverage.py uses, so tools
 /// that look at `sys.monitoring.get_tool()` see a coverage tool.
@@ -248,9 +247,10 @@ fn on_line(py: Python<'_>, code: &Bound<'_, PyAny>, line_number: i64) -> Py<PyAn
     with_active(py, || py.None(), |tracer| tracer.on_line(py, code, line_number))
 }
 
-/// The Python face: `SysmonTracer(should_trace)`, the same interface as
-/// `Tracer`.
-#[pyclass(module = "ferrocov._engine", frozen)]
+/// The `sysmon` core, reached through `Tracer` (the one face of both
+/// cores). A Python object so that its address, which `ACTIVE` holds, is
+/// stable for its whole life.
+#[pyclass(name = "SysmonTracer", module = "ferrocov._engine", frozen)]
 pub struct SysmonTracer {
     /// Recording is being the tracer `ACTIVE` points at: the callbacks
     /// reach no other.
@@ -349,12 +349,10 @@ enum StartStep {
     Ask { filename: String, decider: Py<FileDecider> },
 }
 
-#[pymethods]
 impl SysmonTracer {
     /// `should_trace` is a `FileDecider`, or a callable
     /// `(filename, frame) -> name | None`.
-    #[new]
-    fn new(should_trace: &Bound<'_, PyAny>) -> PyResult<Self> {
+    pub fn new(should_trace: &Bound<'_, PyAny>) -> PyResult<Self> {
         let core = SysmonCore {
             recorder: Recorder::new(decider_from(should_trace)?),
             measured_codes: HashMap::new(),
@@ -366,7 +364,7 @@ impl SysmonTracer {
     /// Claim a tool id and start measuring new frames in every thread.
     /// Frames already running never get a PY_START, so they are not
     /// measured, as in coverage.py.
-    fn start(slf: &Bound<'_, Self>) -> PyResult<()> {
+    pub fn start(slf: &Bound<'_, Self>) -> PyResult<()> {
         let py = slf.py();
         if slf.get().core.with(py, |core| core.monitoring.is_none())? {
             Self::begin_monitoring(slf)?;
@@ -377,47 +375,31 @@ impl SysmonTracer {
         restart_events(py)
     }
 
-    /// `sys.monitoring` is interpreter-wide: new threads need nothing.
-    fn install_thread(&self) {}
-
     /// Free the tool id; report the first error `should_trace` raised.
-    fn stop(&self, py: Python<'_>) -> PyResult<()> {
+    pub fn stop(&self, py: Python<'_>) -> PyResult<()> {
         self.deactivate();
         self.core.with(py, |core| core.release(py))??;
         self.core.with(py, |core| core.recorder.take_error())?
     }
 
     /// Is this tracer the one receiving events?
-    fn is_active(&self) -> bool {
+    pub fn is_active(&self) -> bool {
         ACTIVE.load(Ordering::Acquire) == self.as_ptr()
     }
 
     /// The `sys.monitoring` tool id this tracer holds, None when stopped.
-    #[getter]
-    fn tool_id(&self, py: Python<'_>) -> PyResult<Option<u8>> {
+    pub fn tool_id(&self, py: Python<'_>) -> PyResult<Option<u8>> {
         self.core.with(py, |core| core.monitoring.as_ref().map(|m| m.tool_id))
     }
 
-    /// Lines seen so far: `{canonical_filename: [line, ...]}`.
-    fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.core.with(py, |core| core.recorder.lines(py))?
-    }
-
-    /// Move the collected lines into `data` (an `_engine.CoverageData`)
-    /// without making Python objects; say whether anything ran since the
-    /// last flush (nothing is written then).
-    fn flush_into(&self, py: Python<'_>, data: &Bound<'_, PyCoverageData>) -> PyResult<bool> {
-        flush_lines(py, self.core.with(py, |core| core.recorder.take_new_lines())?, data)
-    }
-
-    /// Was any event seen since the last call? Resets the flag.
-    fn take_activity(&self, py: Python<'_>) -> PyResult<bool> {
-        self.core.with(py, |core| core.recorder.take_activity())
+    /// Work on the recorder (lines, activity), never across a call into Python.
+    pub fn with_recorder<R>(&self, py: Python<'_>, body: impl FnOnce(&mut Recorder) -> R) -> PyResult<R> {
+        self.core.with(py, |core| body(&mut core.recorder))
     }
 
     /// Forget collected lines (the decisions stay valid), and make the
     /// lines we DISABLEd report again so they can be recorded anew.
-    fn clear(&self, py: Python<'_>) -> PyResult<()> {
+    pub fn clear(&self, py: Python<'_>) -> PyResult<()> {
         let monitoring = self.core.with(py, |core| {
             core.recorder.clear_lines();
             core.monitoring.is_some()
@@ -458,11 +440,6 @@ impl Drop for SysmonTracer {
             let _ = self.core.with(py, |core| core.release(py));
         });
     }
-}
-
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<SysmonTracer>()?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -5,7 +5,10 @@
 //! formatting; Rust's nearest equivalents differ at the edges, so every
 //! crate that must read exactly like Python uses these.
 
+mod human_sort;
 mod unicode_tables;
+
+pub use human_sort::{human_cmp, HumanKey, KeyPart};
 
 use crate::unicode_tables::{DIGIT_ZEROS, UNPRINTABLE};
 

@@ -6,7 +6,6 @@
 
 mod error;
 mod fail_under;
-mod human_sort;
 mod markdown_table;
 mod missing;
 mod numbers;
@@ -18,10 +17,10 @@ mod text_table;
 
 pub use error::ReportError;
 pub use fail_under::{format_fail_under_msg, should_fail_under};
-pub use human_sort::{human_cmp, HumanKey};
 pub use markdown_table::escape_markdown;
 pub use missing::{format_lines, LineNo};
 pub use numbers::{display_covered, display_covered_checked, Numbers};
 pub use options::{ReportFormat, TextReportOptions};
 pub use pytext::neutralize_control;
+pub use pytext::{human_cmp, HumanKey};
 pub use summary::{render_text, FileRow, TextReport};

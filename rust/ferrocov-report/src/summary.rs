@@ -4,10 +4,10 @@
 use std::cmp::Ordering;
 
 use crate::error::ReportError;
-use crate::human_sort::HumanKey;
 use crate::markdown_table;
 use crate::numbers::{display_covered_checked, Numbers};
 use crate::options::{Column, ReportFormat, SortOrder, TextReportOptions};
+use crate::pytext::HumanKey;
 use crate::pytext::{neutralize_control, rstrip};
 use crate::text_table;
 

@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use crate::pytext::decimal_digit;
+use crate::decimal_digit;
 
 /// A piece of a name: text between digit runs, or the value of one run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +79,30 @@ impl HumanKey {
     pub fn new(name: &str) -> HumanKey {
         HumanKey { chunks: chunks(name), name: name.to_owned() }
     }
+
+    /// The key's parts as Python's `re.split(r"(\d+)", name)` with digit runs
+    /// made ints: text, then the decimal digits of a number (leading zeros
+    /// dropped, none for zero), alternating.
+    pub fn parts(&self) -> impl Iterator<Item = KeyPart<'_>> {
+        self.chunks.iter().map(|chunk| match chunk {
+            Chunk::Text(text) => KeyPart::Text(text),
+            Chunk::Number(digits) => KeyPart::Number(digits),
+        })
+    }
+
+    /// The name the key was built from.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// One part of a [`HumanKey`], for callers that rebuild the key elsewhere
+/// (the Python bindings hand coverage.py's key shape to `sorted`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPart<'k> {
+    Text(&'k str),
+    /// Digit values, most significant first, without leading zeros.
+    Number(&'k [u32]),
 }
 
 /// Compare two names the way humans expect.

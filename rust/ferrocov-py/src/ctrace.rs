@@ -1,0 +1,336 @@
+//! The `ctrace` core: a C-level trace function installed with
+//! `PyEval_SetTrace`, recording executed lines per file in Rust bitsets.
+//!
+//! Why it is shaped this way:
+//! - The measure/skip decision is made once per code object and cached in
+//!   the code object's "extra" slot, so a line event costs a pointer read,
+//!   not a hash lookup on the file name.
+//! - Frames of files we do not measure get `f_trace_lines = 0`, so CPython
+//!   stops sending their line events at all.
+//! - The trace function is installed with the `CTracer` itself as its
+//!   object, so `sys.gettrace()` returns the tracer and a program that
+//!   saves and restores the trace function keeps coverage on (the tracer
+//!   is callable as a Python trace function and re-installs itself).
+//! - The state lives in a `GilRefCell`: reached with the GIL held, never
+//!   borrowed across a call into Python.
+use std::ffi::{c_char, c_int, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::OnceLock;
+
+use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
+use pyo3::ffi;
+use pyo3::prelude::*;
+
+/// The first fields of CPython's `PyFrameObject`, identical in 3.11, 3.12
+/// and 3.13 (Include/internal/pycore_frame.h). We only write
+/// `f_trace_lines`, a plain flag CPython reads before each line event.
+#[repr(C)]
+struct FrameHead {
+    ob_base: ffi::PyObject,
+    f_back: *mut c_void,
+    f_frame: *mut c_void,
+    f_trace: *mut ffi::PyObject,
+    f_lineno: c_int,
+    f_trace_lines: c_char,
+    f_trace_opcodes: c_char,
+}
+
+/// What a code object's extra slot says, packed into one word: the
+/// generation of the tracer that decided (so a new `Coverage` never trusts
+/// an old decision) and either "skip" or the index of the measured file.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Slot {
+    Skip,
+    File(u32),
+}
+
+const SLOT_SKIP_TAG: usize = 1;
+
+fn pack_slot(generation: u32, slot: Slot) -> usize {
+    let tag = match slot {
+        Slot::Skip => SLOT_SKIP_TAG,
+        Slot::File(index) => index as usize + 2,
+    };
+    ((generation as usize) << 32) | tag
+}
+
+fn unpack_slot(generation: u32, word: usize) -> Option<Slot> {
+    if word == 0 || (word >> 32) as u32 != generation {
+        return None;
+    }
+    match word & 0xFFFF_FFFF {
+        SLOT_SKIP_TAG => Some(Slot::Skip),
+        tag => Some(Slot::File((tag - 2) as u32)),
+    }
+}
+
+/// Each tracer gets a new generation; 0 is never used, so an untouched
+/// extra slot (NULL) never looks like a decision.
+static NEXT_GENERATION: AtomicU32 = AtomicU32::new(1);
+
+/// The code-object extra index this module reserved, once per process.
+static EXTRA_INDEX: OnceLock<ffi::Py_ssize_t> = OnceLock::new();
+
+/// Our slot holds plain integers, so there is nothing to free.
+unsafe extern "C" fn free_slot(_extra: *mut c_void) {}
+
+fn extra_index() -> ffi::Py_ssize_t {
+    *EXTRA_INDEX.get_or_init(|| unsafe { ffi::PyUnstable_Eval_RequestCodeExtraIndex(free_slot) })
+}
+
+/// Everything one `CTracer` collects.
+struct TracerCore {
+    recorder: Recorder,
+    /// Frames that were running at `start()`, whose line events are off.
+    silenced: Vec<Py<PyAny>>,
+}
+
+/// What to do with a frame's events, once its code object is decided.
+fn apply(core: &mut TracerCore, frame: *mut ffi::PyFrameObject, what: c_int, slot: Slot) {
+    core.recorder.activity = true;
+    match (slot, what) {
+        (Slot::File(index), ffi::PyTrace_LINE) => {
+            let line = unsafe { ffi::PyFrame_GetLineNumber(frame) };
+            if line >= 0 {
+                core.recorder.record(index, line as u32);
+            }
+        }
+        // CPython checks this flag before every line event of the frame.
+        (Slot::Skip, _) => unsafe { (*frame.cast::<FrameHead>()).f_trace_lines = 0 },
+        _ => {}
+    }
+}
+
+/// Make `tracer` the frame's own trace function, as coverage.py's CTracer
+/// does: after `sys.settrace(sys.gettrace())` CPython's Python-level
+/// trampoline sends the frame's line events to `frame.f_trace`, so frames
+/// running at that moment keep being measured. (The setter of 3.13 does
+/// the same as this for a non-None object when opcode tracing is off.)
+unsafe fn set_frame_trace(frame: *mut ffi::PyFrameObject, tracer: *mut ffi::PyObject) {
+    let head = frame.cast::<FrameHead>();
+    if (*head).f_trace != tracer {
+        ffi::Py_INCREF(tracer);
+        let old = std::mem::replace(&mut (*head).f_trace, tracer);
+        ffi::Py_XDECREF(old);
+    }
+}
+
+/// Turn off line events of the calling thread's running frames; return
+/// them so `stop()` can turn them back on.
+fn silence_running_frames(py: Python<'_>) -> Vec<Py<PyAny>> {
+    let mut frames = Vec::new();
+    unsafe {
+        // PyEval_GetFrame is borrowed; PyFrame_GetBack returns new references.
+        let mut frame = ffi::PyEval_GetFrame();
+        if !frame.is_null() {
+            ffi::Py_INCREF(frame.cast());
+        }
+        while !frame.is_null() {
+            let back = ffi::PyFrame_GetBack(frame);
+            let owned: Py<PyAny> = Bound::from_owned_ptr(py, frame.cast()).unbind();
+            let head = frame.cast::<FrameHead>();
+            if (*head).f_trace_lines != 0 {
+                (*head).f_trace_lines = 0;
+                frames.push(owned);
+            }
+            frame = back;
+        }
+    }
+    frames
+}
+
+/// The C-level trace function; `obj` is the `CTracer` that installed it
+/// (so `sys.gettrace()` returns that tracer, as coverage.py's does). It
+/// must never unwind into CPython: a panic turns measurement off instead.
+unsafe extern "C" fn trace_event(
+    obj: *mut ffi::PyObject,
+    frame: *mut ffi::PyFrameObject,
+    what: c_int,
+    _arg: *mut ffi::PyObject,
+) -> c_int {
+    if obj.is_null() || frame.is_null() || !(what == ffi::PyTrace_CALL || what == ffi::PyTrace_LINE) {
+        return 0;
+    }
+    let py = Python::assume_attached();
+    // Only `CTracer::install` passes this function to PyEval_SetTrace, and
+    // always with a CTracer; the reference held here outlives the event.
+    let tracer = Bound::from_borrowed_ptr(py, obj);
+    let tracer: &Bound<'_, CTracer> = tracer.cast_unchecked();
+    let tracer = tracer.get();
+    if catch_unwind(AssertUnwindSafe(|| tracer.on_event(py, obj, frame, what))).is_err() {
+        tracer.active.store(false, Ordering::Relaxed);
+    }
+    0
+}
+
+/// The `ctrace` core. A Python object (reached through `Tracer`, the one
+/// face of both cores) because CPython hands it to the trace function and
+/// `sys.gettrace()` returns it.
+#[pyclass(name = "CTracer", module = "ferrocov._engine", frozen)]
+pub struct CTracer {
+    generation: u32,
+    /// Receiving events? Threads keep calling a stopped tracer's trace
+    /// function until they are traced anew; it then ignores them.
+    active: AtomicBool,
+    core: GilRefCell<TracerCore>,
+}
+
+impl CTracer {
+    /// `me` is this tracer's own Python object.
+    fn on_event(&self, py: Python<'_>, me: *mut ffi::PyObject, frame: *mut ffi::PyFrameObject, what: c_int) {
+        if !self.active.load(Ordering::Relaxed) {
+            return;
+        }
+        if what == ffi::PyTrace_CALL {
+            unsafe { set_frame_trace(frame, me) };
+        }
+        let slot = unsafe { self.slot_for(py, frame) };
+        if let (Some(slot), Some(mut core)) = (slot, self.core.borrow_mut(py)) {
+            apply(&mut core, frame, what, slot);
+        }
+    }
+
+    /// The slot for the frame's code object, deciding it on first sight;
+    /// None when the core is busy (the event goes unrecorded).
+    unsafe fn slot_for(&self, py: Python<'_>, frame: *mut ffi::PyFrameObject) -> Option<Slot> {
+        let code = Bound::from_owned_ptr(py, ffi::PyFrame_GetCode(frame).cast::<ffi::PyObject>());
+        let index = extra_index();
+        let mut word: *mut c_void = ptr::null_mut();
+        if ffi::PyUnstable_Code_GetExtra(code.as_ptr(), index, &mut word) == 0 {
+            if let Some(slot) = unpack_slot(self.generation, word as usize) {
+                return Some(slot);
+            }
+        } else {
+            ffi::PyErr_Clear();
+        }
+        let slot = self.decide(py, &code, frame)?;
+        let packed = pack_slot(self.generation, slot) as *mut c_void;
+        if ffi::PyUnstable_Code_SetExtra(code.as_ptr(), index, packed) != 0 {
+            ffi::PyErr_Clear();
+        }
+        Some(slot)
+    }
+
+    /// Ask the recorder, and `should_trace` (with the frame, for
+    /// `source_pkgs` matching) when the file name is new.
+    fn decide(&self, py: Python<'_>, code: &Bound<'_, PyAny>, frame: *mut ffi::PyFrameObject) -> Option<Slot> {
+        let decision = self.core.borrow_mut(py)?.recorder.lookup(py, code);
+        let file = match decision {
+            Decision::Known(file) => file,
+            Decision::Ask { filename, decider } => {
+                let frame = unsafe { Bound::from_borrowed_ptr(py, frame.cast::<ffi::PyObject>()) }.unbind();
+                let answer = ask(py, &decider, &filename, frame);
+                self.core.borrow_mut(py)?.recorder.settle(filename, answer)
+            }
+        };
+        Some(file.map_or(Slot::Skip, Slot::File))
+    }
+
+    /// Make `slf` the calling thread's C-level trace function.
+    fn install(slf: &Bound<'_, Self>) {
+        unsafe { ffi::PyEval_SetTrace(Some(trace_event), slf.as_ptr()) };
+    }
+}
+
+fn what_of(event: &str) -> c_int {
+    match event {
+        "call" => ffi::PyTrace_CALL,
+        "line" => ffi::PyTrace_LINE,
+        "return" => ffi::PyTrace_RETURN,
+        "exception" => ffi::PyTrace_EXCEPTION,
+        _ => ffi::PyTrace_OPCODE,
+    }
+}
+
+impl CTracer {
+    /// `should_trace` is a `FileDecider`, or a callable
+    /// `(filename, frame) -> name | None`.
+    pub fn new(should_trace: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let core = TracerCore { recorder: Recorder::new(decider_from(should_trace)?), silenced: Vec::new() };
+        Ok(CTracer {
+            generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
+            active: AtomicBool::new(false),
+            core: GilRefCell::new(core),
+        })
+    }
+
+    /// Start receiving events, tracing the calling thread.
+    ///
+    /// Frames already running (the caller of `start()` and everything
+    /// above it) are not measured, as in coverage.py: their line events
+    /// are switched off here, and back on at `stop()`.
+    pub fn start(slf: &Bound<'_, Self>) -> PyResult<()> {
+        extra_index();
+        let silenced = silence_running_frames(slf.py());
+        slf.get().core.with(slf.py(), |core| core.silenced = silenced)?;
+        slf.get().active.store(true, Ordering::Relaxed);
+        Self::install(slf);
+        Ok(())
+    }
+
+    /// Trace the calling thread too (called from `threading.settrace`'s
+    /// hook in each new thread).
+    pub fn install_thread(slf: &Bound<'_, Self>) {
+        if slf.get().active.load(Ordering::Relaxed) {
+            Self::install(slf);
+        }
+    }
+
+    /// Stop tracing the calling thread; other threads stop recording
+    /// because the tracer is no longer active.
+    pub fn stop(&self, py: Python<'_>) -> PyResult<()> {
+        self.active.store(false, Ordering::Relaxed);
+        unsafe { ffi::PyEval_SetTrace(None, ptr::null_mut()) };
+        let silenced = self.core.with(py, |core| std::mem::take(&mut core.silenced))?;
+        for frame in silenced {
+            unsafe { (*frame.as_ptr().cast::<FrameHead>()).f_trace_lines = 1 };
+        }
+        self.core.with(py, |core| core.recorder.take_error())?
+    }
+
+    /// Is this tracer receiving events?
+    pub fn is_active(&self) -> bool {
+        self.active.load(Ordering::Relaxed)
+    }
+
+    /// Work on the recorder (lines, activity), never across a call into Python.
+    pub fn with_recorder<R>(&self, py: Python<'_>, body: impl FnOnce(&mut Recorder) -> R) -> PyResult<R> {
+        self.core.with(py, |core| body(&mut core.recorder))
+    }
+}
+
+#[pymethods]
+impl CTracer {
+    /// The tracer called as a Python trace function: what happens after a
+    /// program restores us with `sys.settrace(sys.gettrace())`. The event
+    /// is handled, and on a call event the C-level function is installed
+    /// again (only then: a new trace function takes effect on calls, so
+    /// doing it on other events would hide the program's own function).
+    fn __call__(slf: &Bound<'_, Self>, frame: &Bound<'_, PyAny>, event: &str, _arg: &Bound<'_, PyAny>) -> Py<PyAny> {
+        let what = what_of(event);
+        let raw_frame = frame.as_ptr().cast::<ffi::PyFrameObject>();
+        if what == ffi::PyTrace_CALL || what == ffi::PyTrace_LINE {
+            slf.get().on_event(slf.py(), slf.as_ptr(), raw_frame, what);
+        }
+        if what == ffi::PyTrace_CALL && slf.get().active.load(Ordering::Relaxed) {
+            Self::install(slf);
+        }
+        slf.clone().into_any().unbind()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_round_trip_and_reject_other_generations() {
+        for slot in [Slot::Skip, Slot::File(0), Slot::File(41)] {
+            assert_eq!(unpack_slot(7, pack_slot(7, slot)), Some(slot));
+            assert_eq!(unpack_slot(8, pack_slot(7, slot)), None);
+        }
+        assert_eq!(unpack_slot(7, 0), None);
+    }
+}
