@@ -199,14 +199,10 @@ class ModuleMatcher(Matcher):
     ) -> None:
         self.modules = list(module_names)
         super().__init__(self.modules, name=name, caption=caption, debug=debug)
+        self._engine = _engine.ModuleMatcher(self.modules)
 
     def match(self, module_name: str, /) -> bool:
-        if not module_name:
-            return False
-        for m in self.modules:
-            if module_name == m or module_name.startswith(m + "."):
-                return True
-        return False
+        return bool(module_name) and self._engine.match(module_name)
 
 
 class GlobMatcher(Matcher):

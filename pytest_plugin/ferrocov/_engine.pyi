@@ -38,6 +38,7 @@ __all__ = [
     "ReportFilter",
     "GlobMatcher",
     "TreeMatcher",
+    "ModuleMatcher",
     "PathAliases",
     "abs_file",
     "realpath",
@@ -275,6 +276,11 @@ class GlobMatcher:
 class TreeMatcher:
     def __new__(cls, paths: Sequence[str]) -> Self: ...
     def match(self, path: str) -> bool: ...
+
+@final
+class ModuleMatcher:
+    def __new__(cls, modules: Sequence[str]) -> Self: ...
+    def match(self, module_name: str) -> bool: ...
 
 @final
 class PathAliases:

@@ -268,6 +268,26 @@ impl PyTreeMatcher {
     }
 }
 
+/// A module-name matcher (coverage's `ModuleMatcher`): a name that is one
+/// of the packages or inside one.
+#[pyclass(name = "ModuleMatcher", module = "ferrocov._engine", frozen)]
+pub struct PyModuleMatcher {
+    inner: ferrocov_files::ModuleMatcher,
+}
+
+#[pymethods]
+impl PyModuleMatcher {
+    #[new]
+    fn new(modules: Vec<String>) -> Self {
+        PyModuleMatcher { inner: ferrocov_files::ModuleMatcher::new(&modules) }
+    }
+
+    #[pyo3(name = "match")]
+    fn matches(&self, module_name: &str) -> bool {
+        self.inner.matches(module_name)
+    }
+}
+
 /// `[paths]` re-rooting (coverage's `PathAliases`).
 #[pyclass(name = "PathAliases", module = "ferrocov._engine")]
 pub struct PyPathAliases {
@@ -400,6 +420,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReportFilter>()?;
     m.add_class::<PyGlobMatcher>()?;
     m.add_class::<PyTreeMatcher>()?;
+    m.add_class::<PyModuleMatcher>()?;
     m.add_class::<PyPathAliases>()?;
     m.add_function(wrap_pyfunction!(abs_file, m)?)?;
     m.add_function(wrap_pyfunction!(realpath, m)?)?;
