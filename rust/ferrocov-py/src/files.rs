@@ -273,7 +273,7 @@ impl PyTreeMatcher {
 /// `[paths]` re-rooting (coverage's `PathAliases`).
 #[pyclass(name = "PathAliases", module = "ferrocov._engine")]
 pub struct PyPathAliases {
-    inner: PathAliases,
+    pub(crate) inner: PathAliases,
 }
 
 #[pymethods]

@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod analysis;
+mod combine;
 mod config;
 mod data;
 mod decider;
@@ -20,6 +21,7 @@ mod tracer;
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     analysis::register(m)?;
+    combine::register(m)?;
     config::register(m)?;
     data::register(m)?;
     decider::register(m)?;
