@@ -443,3 +443,20 @@ def test_markdown_reports_match(ferrocov_bin, oracle_bin, project):
     oracle_dir = project.parent / "oracle"
     for name in ("out/cov.md", "log.md"):
         assert (project / name).read_text() == (oracle_dir / name).read_text()
+
+
+# -- combining ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_unusable_leftover_file_is_warned_about_and_kept(ferrocov_bin, oracle_bin, project, xdist):
+    """With --cov-append nothing is erased first: a damaged parallel file
+    from before is reported by the combine, and left where it is."""
+    (project / ".coverage.leftover").write_text("not a data file\n" * 20)
+    args = [*SOURCES, "--cov-append", "--cov-report=term-missing", *xdist]
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *args)
+    assert_same(ours, theirs)
+    for run in (ours, theirs):
+        assert "Couldn't use data file" in run.stdout + run.stderr
+    for root in (project, project.parent / "oracle"):
+        assert sorted(p.name for p in root.glob(".coverage*")) == [".coverage", ".coverage.leftover"]

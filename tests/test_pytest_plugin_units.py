@@ -190,92 +190,9 @@ def test_unbuilt_report_warning_reaches_pytest(tmp_path):
     assert [type(w.message) for w in caught] == [pytest_cov.CovReportWarning]
 
 
-class _EngineWithoutCombine:
-    """A Coverage whose combine is not built yet."""
-
-    def __init__(self, data_file: str) -> None:
-        from coverage.data import CoverageData
-
-        self.config = SimpleNamespace(data_file=data_file)
-        self.data = CoverageData(basename=data_file)
-
-    def combine(self, *args, **kwargs):
-        raise NotImplementedError("coverage combine is not supported yet")
-
-    def get_data(self):
-        return self.data
-
-
-def test_parallel_files_are_combined_without_coverage_combine(tmp_path):
-    from coverage.data import CoverageData
-
-    base = tmp_path / ".coverage"
-    for suffix, lines, only in [("host.pid1.Xa", [1, 2], "a"), ("host.pid2.Xb", [2, 5], "b")]:
-        part = CoverageData(basename=str(base), suffix=suffix)
-        part.add_lines({"/src/mod.py": lines, f"/src/only_{only}.py": [3]})
-        part.write()
-    cov = _EngineWithoutCombine(str(base))
-    engine.combine_parallel_files(cov)
-    cov.data.write()
-    assert sorted(cov.data.lines("/src/mod.py")) == [1, 2, 5]
-    assert sorted(cov.data.measured_files()) == ["/src/mod.py", "/src/only_a.py", "/src/only_b.py"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".coverage"]
-
-
-def test_combining_skips_its_own_parallel_file(tmp_path):
-    """A worker's Coverage records into `.coverage.<suffix>` and combines there."""
-    from coverage.data import CoverageData
-
-    base = tmp_path / ".coverage"
-    other = CoverageData(basename=str(base), suffix="host.pid1.Xa")
-    other.add_lines({"/src/mod.py": [1]})
-    other.write()
-    cov = _EngineWithoutCombine(str(base))
-    cov.data = CoverageData(basename=str(base), suffix="host.pid2.Xb")
-    cov.data.add_lines({"/src/mod.py": [4]})
-    cov.data.write()
-    engine.combine_parallel_files(cov)
-    cov.data.write()
-    assert sorted(cov.data.lines("/src/mod.py")) == [1, 4]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".coverage.host.pid2.Xb"]
-
-
 def test_rebase_path():
     rebase = engine.rebase_path("/w/dir1", "/home/project")
     assert rebase("/w/dir1/pkg/mod.py") == "/home/project/pkg/mod.py"
     assert rebase("/w/dir1") == "/home/project"
     assert rebase("/w/dir10/mod.py") == "/w/dir10/mod.py"
     assert rebase("/usr/lib/x.py") == "/usr/lib/x.py"
-
-
-def test_unusable_parallel_file_is_left_with_a_warning(tmp_path):
-    from coverage.data import CoverageData
-    from coverage.exceptions import CoverageWarning
-
-    base = tmp_path / ".coverage"
-    good = CoverageData(basename=str(base), suffix="host.pid1.Xa")
-    good.add_lines({"/src/mod.py": [7]})
-    good.write()
-    (tmp_path / ".coverage.host.pid2.Xb").write_text("not a database, just text\n" * 40)
-    cov = _EngineWithoutCombine(str(base))
-    with pytest.warns(CoverageWarning, match="Couldn't use data file"):
-        engine.combine_parallel_files(cov)
-    assert sorted(cov.data.lines("/src/mod.py")) == [7]
-    assert (tmp_path / ".coverage.host.pid2.Xb").exists()
-
-
-def test_combine_fallback_applies_paths_remapping(tmp_path):
-    """[paths] maps a file measured elsewhere onto the local copy (which must exist)."""
-    from coverage.data import CoverageData
-
-    local = tmp_path / "src"
-    local.mkdir()
-    (local / "mod.py").write_text("a = 1\n")
-    base = tmp_path / ".coverage"
-    part = CoverageData(basename=str(base), suffix="host.pid1.Xa")
-    part.add_lines({"/ci/build/src/mod.py": [1]})
-    part.write()
-    cov = _EngineWithoutCombine(str(base))
-    cov.config.paths = {"source": [str(local), "/ci/build/src"]}
-    engine.combine_parallel_files(cov)
-    assert cov.data.measured_files() == {str(local / "mod.py")}

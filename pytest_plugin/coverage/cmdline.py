@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 
 from coverage import env
 from coverage.control import DEFAULT_DATAFILE, Coverage
+from coverage.data import combinable_files
 from coverage.exceptions import CoverageException, NoSource, _ExceptionDuringRun
 from coverage.execfile import PyRunner
 from coverage.version import __url__, __version__
@@ -826,7 +827,7 @@ class CoverageScript:
         # Plugins may import from the current directory (Django settings, say).
         sys.path.insert(0, "")
         self.coverage.load()
-        self._combine_for_report(bool(options.keep_combined))
+        self.coverage.combine(strict=False, keep=bool(options.keep_combined))
         total = _REPORTERS[options.action](self.coverage, options, self._report_args(options, args))
         if total is None:
             return OK
@@ -840,16 +841,6 @@ class CoverageScript:
             "include": unshell_list(options.include),
             "contexts": unshell_list(options.contexts),
         }
-
-    def _combine_for_report(self, keep: bool) -> None:
-        """Fold parallel data files in before reporting, as coverage does."""
-        try:
-            self.coverage.combine(strict=False, keep=keep)
-        except NotImplementedError:
-            # Without combining support, reporting is still right when there
-            # is nothing to combine; otherwise say why it can't be done.
-            if _parallel_data_files(self.coverage.config.data_file):
-                raise
 
     def _check_fail_under(self, options: optparse.Values, total: float) -> int:
         # Command-line values win over the configuration file's.
@@ -976,12 +967,6 @@ def write_formatted_info(write: Callable[[str], None], header: str, info: Iterab
         write(f" {line}")
 
 
-def _parallel_data_files(data_file: str) -> list[str]:
-    """The `<data_file>.*` files beside the data file (not SQLite journals)."""
-    pattern = glob.escape(os.path.abspath(data_file)) + ".*"
-    return sorted(name for name in glob.glob(pattern) if not name.endswith("-journal"))
-
-
 def _printable(text: str) -> str:
     """Control characters in file names would act on the terminal: show them as '?'."""
     return "".join(ch if ch.isprintable() else "?" for ch in text)
@@ -1018,7 +1003,7 @@ def _debug_data(data_file: str) -> None:
     """`debug data`: the data file, then each parallel file beside it."""
     print(info_header("data"))
     _debug_data_file(data_file)
-    for parallel in _parallel_data_files(data_file):
+    for parallel in combinable_files(data_file):
         print("-----")
         _debug_data_file(parallel)
 

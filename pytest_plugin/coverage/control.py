@@ -24,8 +24,9 @@ from typing import IO, Any, ClassVar
 from coverage import env
 from coverage.collector import Collector
 from coverage.config import CoverageConfig, read_coverage_config
+from coverage.data import combine_parallel_data
 from coverage.exceptions import ConfigError, CoverageException, CoverageWarning
-from coverage.files import abs_file, relative_directory, relative_filename, set_relative_directory
+from coverage.files import PathAliases, abs_file, relative_directory, relative_filename, set_relative_directory
 from coverage.inorout import InOrOut
 from coverage.misc import bool_or_none, ensure_dir_for_file, join_regex
 from coverage.patch import apply_patches
@@ -347,8 +348,34 @@ class Coverage:
             self._data.touch_files(unexecuted)
 
     def combine(self, data_paths: Iterable[str] | None = None, strict: bool = False, keep: bool = False) -> None:
-        """Combining parallel data files comes with the multi-process issue."""
-        raise NotImplementedError("coverage combine is not supported by ferrocov yet")
+        """Fold the parallel data files ``<data_file>.*`` into this data.
+
+        `data_paths` are files or directories to combine from instead of the
+        data file's directory; with `strict`, finding nothing to combine is
+        an error; with `keep`, the combined files are not deleted. Recorded
+        paths are remapped by the [paths] setting. Like coverage.py, this
+        adds to what was loaded (`load()`), and starts afresh otherwise.
+        """
+        self._init()
+        self._init_data(suffix=None)
+        self._post_init()
+        combine_parallel_data(
+            self.get_data(),
+            aliases=self._make_aliases(),
+            data_paths=data_paths,
+            strict=strict,
+            keep=keep,
+            message=self._message,
+        )
+
+    def _make_aliases(self) -> PathAliases:
+        """The [paths] setting as path aliases: later entries map onto the first."""
+        aliases = PathAliases(relative=bool(self.config.relative_files))
+        for locations in (self.config.paths or {}).values():
+            canonical, *others = locations
+            for pattern in others:
+                aliases.add(pattern, canonical)
+        return aliases
 
     # -- exclusions ----------------------------------------------------------
 

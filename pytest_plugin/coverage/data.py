@@ -6,17 +6,16 @@ where coverage.py's users have always imported it from.
 
 from __future__ import annotations
 
-import functools
-import glob
-import hashlib
 import os
 from collections.abc import Callable, Iterable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from coverage.exceptions import CoverageException, NoDataError
 from coverage.misc import human_sorted
 from coverage.sqldata import CoverageData as CoverageData
-from coverage.sqldata import filename_match
+from ferrocov import _engine
+
+if TYPE_CHECKING:
+    from coverage.files import PathAliases
 
 __all__ = [
     "CoverageData",
@@ -59,26 +58,13 @@ def combinable_files(data_file: str, data_paths: Iterable[str] | None = None) ->
     `data_paths` are files, or directories searched for ``<data_file>.*``;
     by default the directory of `data_file`.
     """
-    data_dir, local = os.path.split(os.path.abspath(data_file))
-    found = []
-    for path in data_paths or [data_dir]:
-        if os.path.isfile(path):
-            found.append(os.path.abspath(path))
-        elif os.path.isdir(path):
-            found.extend(glob.glob(glob.escape(os.path.join(os.path.abspath(path), local)) + ".*"))
-        else:
-            raise NoDataError(f"Couldn't combine from non-existent path '{path}'")
-    # SQLite journals beside data files are never data.
-    return sorted(name for name in found if not name.endswith("-journal"))
+    paths = [os.fspath(p) for p in data_paths] if data_paths else None
+    return _engine.combinable_files(os.fspath(data_file), paths)
 
 
 def hash_for_data_file(dbfilename: str) -> str:
     """A digest of a data file's data: from its name if it has one, else its bytes."""
-    match = filename_match(dbfilename)
-    if match and match["hash"]:
-        return match["hash"]
-    with open(dbfilename, "rb") as fobj:
-        return hashlib.sha3_256(fobj.read()).hexdigest()
+    return _engine.hash_for_data_file(os.fspath(dbfilename))
 
 
 class DataFileClassifier:
@@ -91,7 +77,7 @@ class DataFileClassifier:
         """ "combine" for new data, "skip" for data already seen."""
         try:
             digest = hash_for_data_file(f)
-        except Exception:
+        except OSError:
             # Unreadable: try combining it, which reports the problem.
             return "combine"
         if digest in self.file_hashes:
@@ -100,20 +86,16 @@ class DataFileClassifier:
         return "combine"
 
 
-def _file_be_gone(path: str) -> None:
+def _relative(path: str) -> str:
     try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
-
-
-def _plural(n: int, thing: str) -> str:
-    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+        return os.path.relpath(path)
+    except ValueError:  # another drive than the current directory's, on Windows
+        return path
 
 
 def combine_parallel_data(
     data: CoverageData,
-    aliases: Any = None,
+    aliases: PathAliases | None = None,
     data_paths: Iterable[str] | None = None,
     strict: bool = False,
     keep: bool = False,
@@ -121,59 +103,50 @@ def combine_parallel_data(
 ) -> None:
     """Combine the data files ``<data's base name>.*`` (or `data_paths`) into `data`.
 
-    `aliases` (a `PathAliases`) remaps file paths. Combined files are deleted
-    unless `keep`; unreadable ones are warned about and kept. With `strict`,
-    finding nothing usable is a `NoDataError`. `message` reports the tally.
+    The engine does it all (`_engine.combine_parallel_data`); this reports
+    its steps as coverage.py does: unusable files as warnings, the rest as
+    debug output, and the tally through `message`.
     """
-    files_to_combine = combinable_files(data.base_filename(), data_paths)
-    if strict and not files_to_combine:
-        raise NoDataError("No data to combine")
-
-    map_path = None if aliases is None else functools.cache(aliases.map)
-    classifier = DataFileClassifier()
+    report = _engine.combine_parallel_data(
+        data._engine,
+        aliases=None if aliases is None else aliases._engine,
+        data_paths=[os.fspath(p) for p in data_paths] if data_paths else None,
+        strict=strict,
+        keep=keep,
+        debug_pathmap=aliases is not None and aliases._debug_wanted,
+    )
     debug = data._debug
-    combined = skipped = errored = 0
-    for f in files_to_combine:
-        if f == data.data_filename():
-            # Combining into one of the parallel files: not into itself.
-            continue
-        try:
-            rel_file_name = os.path.relpath(f)
-        except ValueError:
-            rel_file_name = f
-        delete_this_one = not keep
-        if classifier.classify(f) == "combine":
-            try:
-                new_data = CoverageData(f, debug=debug, read_only=True)
-                new_data.read()
-            except CoverageException as exc:
-                errored += 1
-                if data._warn:
-                    data._warn(str(exc))
-                if debug.should("combine"):
-                    debug.write(f"Couldn't combine data file {rel_file_name}: {exc}")
-                delete_this_one = False
-            else:
-                data.update(new_data, map_path=map_path)
-                combined += 1
-                if debug.should("combine"):
-                    debug.write(f"Combined data file {rel_file_name}")
-        else:
-            skipped += 1
+    for kind, path, detail in report.events:
+        if kind == "pathmap":
+            assert aliases is not None
+            aliases.debugfn(path)
+        elif kind == "unusable":
+            if data._warn:
+                # The message names the file already.
+                data._warn(detail)
             if debug.should("combine"):
-                debug.write(f"Skipping duplicate data {rel_file_name}")
-        if delete_this_one:
-            _file_be_gone(f)
+                debug.write(f"Couldn't combine data file {_relative(path)}: {detail}")
+        elif kind in _COMBINE_DEBUG:
+            if debug.should("combine"):
+                debug.write(f"{_COMBINE_DEBUG[kind]} {_relative(path)}")
+        elif debug.should("dataio"):
+            debug.write(f"{_DATAIO_DEBUG[kind]} {path!r}")
+    report.check()
+    if message and report.message:
+        message(report.message)
 
-    if strict and not combined:
-        raise NoDataError("No usable data files")
-    if message and (combined + skipped + errored):
-        msg = f"Combined {_plural(combined, 'file')}"
-        if skipped:
-            msg += f", skipped {skipped}"
-        if errored:
-            msg += f", {_plural(errored, 'file')} errored"
-        message(msg)
+
+# How coverage.py's debug=combine and debug=dataio word the combine's steps.
+_COMBINE_DEBUG = {"combined": "Combined data file", "duplicate": "Skipping duplicate data"}
+_DATAIO_DEBUG = {
+    "ourself": "Skipping combining ourself:",
+    "combining": "Combining data file",
+    "deleting": "Deleting data file",
+}
+
+
+def _plural(n: int, thing: str) -> str:
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
 
 
 def _neutralize(text: str) -> str:

@@ -16,6 +16,10 @@ __all__ = [
     "__version__",
     "analyze_file",
     "analyze_files",
+    "CombineReport",
+    "combine_parallel_data",
+    "combinable_files",
+    "hash_for_data_file",
     "config_files_to_try",
     "Config",
     "ConfigFile",
@@ -73,6 +77,39 @@ def analyze_file(path: _StrPath, exclude: str | None = None) -> _Analysis: ...
 # One item per path, in order: the analysis, or the exception analyze_file
 # would raise (coverage.exceptions.NoSource / NotPython, MemoryError, ...).
 def analyze_files(paths: Sequence[_StrPath], exclude: str | None = None) -> list[_Analysis | BaseException]: ...
+
+# --- combine.rs ---
+
+# (kind, path or debug text, detail): kinds "ourself", "combining", "combined",
+# "duplicate", "unusable" (detail: the error message), "deleting", and
+# "pathmap" (text: a debug line of the aliases).
+_CombineStep: TypeAlias = tuple[str, str, str | None]
+
+@final
+class CombineReport:
+    @property
+    def combined(self) -> int: ...
+    @property
+    def skipped(self) -> int: ...
+    @property
+    def errored(self) -> int: ...
+    @property
+    def message(self) -> str | None: ...
+    @property
+    def events(self) -> list[_CombineStep]: ...
+    # Raises the error that stopped the combine (coverage.exceptions.*), if any.
+    def check(self) -> None: ...
+
+def combine_parallel_data(
+    data: CoverageData,
+    aliases: PathAliases | None = None,
+    data_paths: Sequence[str] | None = None,
+    strict: bool = False,
+    keep: bool = False,
+    debug_pathmap: bool = False,
+) -> CombineReport: ...
+def combinable_files(data_file: str, data_paths: Sequence[str] | None = None) -> list[str]: ...
+def hash_for_data_file(path: str) -> str: ...
 
 # --- config.rs ---
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import glob
 import os
 import random
 import shutil
@@ -29,7 +28,6 @@ from typing import Any
 
 import coverage
 from coverage.data import CoverageData
-from coverage.exceptions import CoverageException, CoverageWarning
 from coverage.sqldata import filename_suffix
 from pytest_cov import CentralCovContextWarning, DistCovError
 
@@ -84,49 +82,6 @@ def separator_line(sepchar: str, title: str, width: int) -> str:
     if len(line) + len(sepchar.rstrip()) <= width:
         line += sepchar.rstrip()
     return line
-
-
-def combine_parallel_files(cov: Any) -> None:
-    """`cov.combine()`, or the same done with the data API where it is missing.
-
-    An engine whose `Coverage.combine` is not built yet (NotImplementedError)
-    must not lose the run: every other `<data file>.*` file is read, added to
-    `cov`'s data with the [paths] remapping applied, and removed, as
-    combining does.
-    """
-    try:
-        cov.combine()
-        return
-    except NotImplementedError:
-        pass
-    map_path = _paths_remapper(cov.config)
-    data = cov.get_data()
-    own_file = os.path.abspath(data.data_filename())
-    pattern = glob.escape(os.path.abspath(cov.config.data_file)) + ".*"
-    for path in sorted(glob.glob(pattern)):
-        if os.path.abspath(path) == own_file:
-            continue  # a measuring Coverage may be combining into its own file
-        part = CoverageData(basename=path)
-        try:
-            part.read()
-            data.update(part, map_path=map_path)
-        except CoverageException as exc:
-            # As combining does: an unusable file is left in place, with a word.
-            warnings.warn(CoverageWarning(f"Couldn't use data file {path!r}: {exc}"), stacklevel=2)
-            continue
-        os.remove(path)
-
-
-def _paths_remapper(config: Any) -> Callable[[str], str]:
-    """The [paths] section as a path map: other locations onto each first entry."""
-    from coverage.files import PathAliases
-
-    aliases = PathAliases(relative=bool(getattr(config, "relative_files", False)))
-    for locations in (getattr(config, "paths", None) or {}).values():
-        canonical, *others = locations
-        for pattern in others:
-            aliases.add(pattern, canonical)
-    return aliases.map
 
 
 def rebase_path(src_root: str, dst_root: str) -> Callable[[str], str]:
@@ -227,7 +182,7 @@ class Controller:
         """Swap to the combining Coverage and fold every process's file into one."""
         self.cov = self.combining_cov
         self.cov.load()
-        combine_parallel_files(self.cov)
+        self.cov.combine()
         self.cov.save()
 
     # -- reports -------------------------------------------------------------
@@ -481,7 +436,7 @@ class DistWorker(Controller):
     def _send_data_home(self) -> None:
         """Away from the controller's files: send the data through the channel."""
         # Picks up files left here by this worker's subprocesses.
-        combine_parallel_files(self.cov)
+        self.cov.combine()
         self.cov.save()
         self.config.workeroutput.update(
             {

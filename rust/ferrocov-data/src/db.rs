@@ -39,6 +39,11 @@ pub fn open_read_only(filename: &str) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(&uri, flags).map_err(|e| DataError::sqlite(filename, e))?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| DataError::sqlite(filename, e))?;
+    // coverage.py sets the journal mode on every connection, read-only ones
+    // too: a file that isn't a database at all fails right here, and is
+    // reported as unusable rather than as "not a coverage data file".
+    // (Immutable and read-only, the connection never writes a journal.)
+    conn.execute_batch("pragma journal_mode=off").map_err(|e| DataError::sqlite(filename, e))?;
     Ok(conn)
 }
 

@@ -68,6 +68,14 @@ pub enum DataError {
 
     #[error("Couldn't combine from non-existent path '{0}'")]
     NoCombinePath(String),
+
+    /// A strict combine found no data files at all.
+    #[error("No data to combine")]
+    NoDataToCombine,
+
+    /// A strict combine found data files, but none it could read.
+    #[error("No usable data files")]
+    NoUsableDataFiles,
 }
 
 impl DataError {
@@ -75,7 +83,9 @@ impl DataError {
     pub fn class(&self) -> ErrorClass {
         match self {
             DataError::BadContextRegex { .. } => ErrorClass::Config,
-            DataError::NoCombinePath(_) => ErrorClass::NoData,
+            DataError::NoCombinePath(_) | DataError::NoDataToCombine | DataError::NoUsableDataFiles => {
+                ErrorClass::NoData
+            }
             _ => ErrorClass::Data,
         }
     }

@@ -1,8 +1,10 @@
 //! ferrocov-data: the `.coverage` data file, coverage.py's SQLite schema 7.
 //!
 //! [`CoverageData`] records and queries measured lines, arcs, contexts and
-//! file tracers; [`numbits`] is the packed line-set encoding the file uses.
+//! file tracers; [`numbits`] is the packed line-set encoding the file uses;
+//! [`combine`] folds parallel data files into one.
 
+pub mod combine;
 pub mod coverage_data;
 pub mod db;
 pub mod error;
@@ -12,6 +14,7 @@ pub mod pyrepr;
 pub mod schema;
 pub mod suffix;
 
+pub use combine::{combinable_files, combine_parallel_data, CombineEvent, CombineOptions, CombineSummary};
 pub use coverage_data::{
     files_with_prefix, sqlite_version, CoverageData, DataEvent, DataObserver, DataOptions, MapPath, Suffix,
 };

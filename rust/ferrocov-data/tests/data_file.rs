@@ -337,3 +337,18 @@ fn python_version_leaves_the_parallel_digest_alone() {
     assert_eq!(parts.hash.as_deref(), Some("0MmAtBRPlwh"));
     assert_eq!(data.python_version().unwrap().as_deref(), Some("3.13.0"));
 }
+
+/// As coverage.py: a file that isn't a database fails when the connection is
+/// set up, read-only too, so it is "unusable", not "not coverage data".
+#[test]
+fn read_only_non_database_is_reported_like_coverage_py() {
+    let dir = scratch("ro-notadb");
+    let path = dir.join(".coverage.bad");
+    std::fs::write(&path, "not a database\n".repeat(40)).unwrap();
+    let options = DataOptions { basename: Some(path.clone()), read_only: true, ..DataOptions::default() };
+    let err = CoverageData::with_options(options).read().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("Couldn't use data file '{}': file is not a database: (SQLITE_NOTADB)", path.display())
+    );
+}

@@ -70,6 +70,17 @@ impl PyCoverageData {
         Ok(body(&mut guard))
     }
 
+    /// Work on the locked Rust data with the GIL released (combine).
+    pub fn with_data_detached<T: Send>(
+        &self,
+        py: Python<'_>,
+        body: impl FnOnce(&mut core::CoverageData) -> T + Send,
+    ) -> PyResult<T> {
+        let mut guard = self.lock(py)?;
+        let data: &mut core::CoverageData = &mut guard;
+        Ok(py.detach(|| body(data)))
+    }
+
     /// Add a tracer's lines, `(file, lines)` pairs, with no Python object
     /// in between.
     pub fn add_lines_native(&self, py: Python<'_>, items: &[(String, Vec<u32>)]) -> PyResult<()> {

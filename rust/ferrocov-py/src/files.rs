@@ -291,7 +291,7 @@ impl PyModuleMatcher {
 /// `[paths]` re-rooting (coverage's `PathAliases`).
 #[pyclass(name = "PathAliases", module = "ferrocov._engine")]
 pub struct PyPathAliases {
-    inner: PathAliases,
+    pub(crate) inner: PathAliases,
 }
 
 #[pymethods]

@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod analysis;
+mod combine;
 mod config;
 mod core_choice;
 mod ctrace;
@@ -23,6 +24,7 @@ mod tracer;
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     analysis::register(m)?;
+    combine::register(m)?;
     config::register(m)?;
     data::register(m)?;
     decider::register(m)?;

@@ -12,7 +12,11 @@ use crate::numbits::{numbits_union, numbits_union_into};
 
 /// Rows read out of another data file, to merge into ours.
 #[derive(Default)]
-struct ForeignData {
+pub(crate) struct ForeignData {
+    /// The file the rows came from, named in errors.
+    filename: String,
+    has_lines: bool,
+    has_arcs: bool,
     files: Vec<(i64, String)>,
     contexts: Vec<(i64, String)>,
     tracers: Vec<(i64, String)>,
@@ -33,24 +37,14 @@ impl CoverageData {
 
     /// `update` with a fallible path mapper (its error aborts the merge).
     pub fn update_with(&mut self, other: &CoverageData, map_path: MapPath<'_>) -> Result<()> {
-        if self.has_lines && other.has_arcs {
-            return Err(DataError::CombineArcsIntoLines { other: other.filename.clone(), ours: self.filename.clone() });
-        }
-        if self.has_arcs && other.has_lines {
-            return Err(DataError::CombineLinesIntoArcs { other: other.filename.clone(), ours: self.filename.clone() });
-        }
+        self.check_mixable(&other.filename, other.has_lines, other.has_arcs)?;
         self.start_using()?;
         if other.options.no_disk {
             // A private in-memory database can't be attached: copy its rows.
             let Some(other_conn) = &other.conn else { return Ok(()) };
-            let foreign = read_all_rows(other_conn, &other.filename, true)?;
-            let mapped = map_foreign_paths(&foreign, map_path)?;
-            self.with_write(|this, conn| this.merge_foreign(conn, &foreign, &mapped))?;
-            if !self.options.no_disk {
-                self.reset();
-                self.read()?;
-            }
-            return Ok(());
+            let mut foreign = read_all_rows(other_conn, &other.filename, true)?;
+            foreign.set_origin(other);
+            return self.merge_rows(&foreign, map_path);
         }
         if !Path::new(&other.filename).exists() {
             if other.options.read_only {
@@ -69,6 +63,44 @@ impl CoverageData {
             let detached = conn.execute_batch("DETACH DATABASE other_db").map_err(this.sql_err());
             result.and(detached)
         })?;
+        self.reread_after_merge()
+    }
+
+    /// All of this (read-only, already read) data's rows, arcs included, in
+    /// memory: `combine` reads its inputs this way on several threads at once.
+    pub(crate) fn read_rows(&self) -> Result<ForeignData> {
+        let conn = db::open_read_only(&self.filename)?;
+        let mut foreign = read_all_rows(&conn, &self.filename, true)?;
+        foreign.set_origin(self);
+        Ok(foreign)
+    }
+
+    /// Merge rows read by `read_rows` (or from a memory database) into this data.
+    pub(crate) fn update_from_rows(&mut self, foreign: &ForeignData, map_path: MapPath<'_>) -> Result<()> {
+        self.check_mixable(&foreign.filename, foreign.has_lines, foreign.has_arcs)?;
+        self.start_using()?;
+        self.merge_rows(foreign, map_path)
+    }
+
+    fn merge_rows(&mut self, foreign: &ForeignData, map_path: MapPath<'_>) -> Result<()> {
+        let mapped = map_foreign_paths(foreign, map_path)?;
+        self.with_write(|this, conn| this.merge_foreign(conn, foreign, &mapped))?;
+        self.reread_after_merge()
+    }
+
+    /// A file is lines or arcs, never both: refuse to mix them.
+    fn check_mixable(&self, other: &str, other_has_lines: bool, other_has_arcs: bool) -> Result<()> {
+        if self.has_lines && other_has_arcs {
+            return Err(DataError::CombineArcsIntoLines { other: other.to_owned(), ours: self.filename.clone() });
+        }
+        if self.has_arcs && other_has_lines {
+            return Err(DataError::CombineLinesIntoArcs { other: other.to_owned(), ours: self.filename.clone() });
+        }
+        Ok(())
+    }
+
+    /// A disk file's flags and ids are read again from what the merge wrote.
+    fn reread_after_merge(&mut self) -> Result<()> {
         if !self.options.no_disk {
             self.reset();
             self.read()?;
@@ -203,9 +235,18 @@ impl CoverageData {
     }
 }
 
+impl ForeignData {
+    /// Where the rows came from and whether they are lines or arcs.
+    fn set_origin(&mut self, other: &CoverageData) {
+        self.filename.clone_from(&other.filename);
+        self.has_lines = other.has_lines;
+        self.has_arcs = other.has_arcs;
+    }
+}
+
 fn read_all_rows(conn: &Connection, filename: &str, with_arcs: bool) -> Result<ForeignData> {
     let err = |e| DataError::sqlite(filename, e);
-    let mut data = ForeignData::default();
+    let mut data = ForeignData { filename: filename.to_owned(), ..ForeignData::default() };
     let mut stmt = conn.prepare("SELECT id, path FROM file").map_err(err)?;
     data.files = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))

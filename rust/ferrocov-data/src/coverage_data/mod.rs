@@ -20,6 +20,7 @@ mod query;
 mod record;
 
 pub use lifecycle::files_with_prefix;
+pub(crate) use merge::ForeignData;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
