@@ -190,3 +190,11 @@ def test_config_is_a_view_over_the_engine(tmp_path, monkeypatch):
     assert "only-in-clone" in clone.engine().get_attr("exclude_list")
     with pytest.raises(AttributeError):
         cfg.no_such_attribute  # noqa: B018
+
+
+def test_private_engine_attributes_are_not_shadowed():
+    cfg = CoverageConfig()
+    assert cfg._crash is None
+    cfg._crash = "start"
+    assert cfg._crash == "start"
+    assert cfg.engine().get_attr("_crash") == "start"

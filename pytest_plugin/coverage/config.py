@@ -24,7 +24,8 @@ DEFAULT_PARTIAL: list[str] = list(_engine.DEFAULT_PARTIAL)
 DEFAULT_PARTIAL_ALWAYS: list[str] = list(_engine.DEFAULT_PARTIAL_ALWAYS)
 
 # Attributes coverage.py keeps private (not listed by debug_info, not serialized).
-_PRIVATE_DEFAULTS: dict[str, Any] = {"_include": None, "_omit": None, "_crash": None, "_config_contents": None}
+# (`_crash` is one of the engine's attributes: a default here would shadow it.)
+_PRIVATE_DEFAULTS: dict[str, Any] = {"_include": None, "_omit": None, "_config_contents": None}
 
 
 class _ConfigFileParser:
