@@ -99,10 +99,15 @@ class Collector:
             return bool(self._tracer.flush_into(data._engine))
         if not self._tracer.take_activity():
             return False
-        lines = self._tracer.lines()
-        mapped: dict[str, list[int]] = {}
-        for filename, linenos in lines.items():
-            mapped.setdefault(self._file_mapper(filename), []).extend(linenos)
-        data.add_lines(mapped)
+        if self._tracer.branch:
+            arcs: dict[str, list[tuple[int, int]]] = {}
+            for filename, pairs in self._tracer.arcs().items():
+                arcs.setdefault(self._file_mapper(filename), []).extend(pairs)
+            data.add_arcs(arcs)
+        else:
+            lines: dict[str, list[int]] = {}
+            for filename, linenos in self._tracer.lines().items():
+                lines.setdefault(self._file_mapper(filename), []).extend(linenos)
+            data.add_lines(lines)
         self._tracer.clear()
         return True

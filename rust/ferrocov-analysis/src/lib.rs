@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub use error::{AnalysisError, CompilerException};
-pub use exclusion::join_regex;
+pub use exclusion::{join_regex, ExcludeRegex};
 pub use source::read_python_source;
 
 /// The CPython version whose compiler we emulate.

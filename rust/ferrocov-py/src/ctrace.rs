@@ -13,12 +13,19 @@
 //!   is callable as a Python trace function and re-installs itself).
 //! - The state lives in a `GilRefCell`: reached with the GIL held, never
 //!   borrowed across a call into Python.
+//! - Measuring branches, each measured frame's last line is kept by frame
+//!   (`arc_frames`), so threads and suspended generators need no stacks:
+//!   a line event records `last -> line`, a call records the entry (a
+//!   negative first line, or the resumed line), a return the exit, as
+//!   coverage.py's CTracer does.
+use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::OnceLock;
 
+use crate::frame_code::{self, entry_line, is_real_return, FrameCode};
 use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -85,20 +92,57 @@ struct TracerCore {
     recorder: Recorder,
     /// Frames that were running at `start()`, whose line events are off.
     silenced: Vec<Py<PyAny>>,
+    /// Measuring arcs: the last line of each measured frame, by frame
+    /// address (entered at a call, removed at its return).
+    arc_frames: HashMap<usize, i32>,
 }
 
 /// What to do with a frame's events, once its code object is decided.
-fn apply(core: &mut TracerCore, frame: *mut ffi::PyFrameObject, what: c_int, slot: Slot) {
+/// `code` is the frame's code, needed for entries and exits of arcs.
+fn apply(core: &mut TracerCore, frame: *mut ffi::PyFrameObject, what: c_int, slot: Slot, code: &FrameCode<'_>) {
     core.recorder.activity = true;
-    match (slot, what) {
-        (Slot::File(index), ffi::PyTrace_LINE) => {
+    let Slot::File(index) = slot else {
+        // CPython checks this flag before every line event of the frame.
+        unsafe { (*frame.cast::<FrameHead>()).f_trace_lines = 0 };
+        return;
+    };
+    if core.recorder.trace_arcs() {
+        record_arc_event(core, frame, what, index, code);
+    } else if what == ffi::PyTrace_LINE {
+        let line = unsafe { ffi::PyFrame_GetLineNumber(frame) };
+        if line >= 0 {
+            core.recorder.record(index, line as u32);
+        }
+    }
+}
+
+/// One event of a measured frame, measuring arcs.
+fn record_arc_event(
+    core: &mut TracerCore,
+    frame: *mut ffi::PyFrameObject,
+    what: c_int,
+    file: u32,
+    code: &FrameCode<'_>,
+) {
+    let key = frame as usize;
+    match what {
+        ffi::PyTrace_CALL => {
+            core.arc_frames.insert(key, entry_line(frame, code));
+        }
+        ffi::PyTrace_LINE => {
             let line = unsafe { ffi::PyFrame_GetLineNumber(frame) };
-            if line >= 0 {
-                core.recorder.record(index, line as u32);
+            if let Some(last) = core.arc_frames.get_mut(&key) {
+                core.recorder.record_arc(file, *last, line);
+                *last = line;
             }
         }
-        // CPython checks this flag before every line event of the frame.
-        (Slot::Skip, _) => unsafe { (*frame.cast::<FrameHead>()).f_trace_lines = 0 },
+        ffi::PyTrace_RETURN => {
+            if let Some(last) = core.arc_frames.remove(&key) {
+                if is_real_return(frame, code) {
+                    core.recorder.record_arc(file, last, -code.first_line());
+                }
+            }
+        }
         _ => {}
     }
 }
@@ -150,7 +194,7 @@ unsafe extern "C" fn trace_event(
     what: c_int,
     _arg: *mut ffi::PyObject,
 ) -> c_int {
-    if obj.is_null() || frame.is_null() || !(what == ffi::PyTrace_CALL || what == ffi::PyTrace_LINE) {
+    if obj.is_null() || frame.is_null() || !is_handled(what) {
         return 0;
     }
     let py = Python::assume_attached();
@@ -165,12 +209,20 @@ unsafe extern "C" fn trace_event(
     0
 }
 
+/// Call and line events always; returns matter only for arcs, and the
+/// core checks that (a return of an unmeasured frame finds no entry).
+fn is_handled(what: c_int) -> bool {
+    what == ffi::PyTrace_CALL || what == ffi::PyTrace_LINE || what == ffi::PyTrace_RETURN
+}
+
 /// The `ctrace` core. A Python object (reached through `Tracer`, the one
 /// face of both cores) because CPython hands it to the trace function and
 /// `sys.gettrace()` returns it.
 #[pyclass(name = "CTracer", module = "ferrocov._engine", frozen)]
 pub struct CTracer {
     generation: u32,
+    /// Measuring branches (return events matter then).
+    traces_arcs: bool,
     /// Receiving events? Threads keep calling a stopped tracer's trace
     /// function until they are traced anew; it then ignores them.
     active: AtomicBool,
@@ -186,16 +238,19 @@ impl CTracer {
         if what == ffi::PyTrace_CALL {
             unsafe { set_frame_trace(frame, me) };
         }
-        let slot = unsafe { self.slot_for(py, frame) };
+        if what == ffi::PyTrace_RETURN && !self.traces_arcs {
+            return;
+        }
+        let code = unsafe { Bound::from_owned_ptr(py, ffi::PyFrame_GetCode(frame).cast::<ffi::PyObject>()) };
+        let slot = unsafe { self.slot_for(py, frame, &code) };
         if let (Some(slot), Some(mut core)) = (slot, self.core.borrow_mut(py)) {
-            apply(&mut core, frame, what, slot);
+            apply(&mut core, frame, what, slot, &FrameCode::new(&code));
         }
     }
 
     /// The slot for the frame's code object, deciding it on first sight;
     /// None when the core is busy (the event goes unrecorded).
-    unsafe fn slot_for(&self, py: Python<'_>, frame: *mut ffi::PyFrameObject) -> Option<Slot> {
-        let code = Bound::from_owned_ptr(py, ffi::PyFrame_GetCode(frame).cast::<ffi::PyObject>());
+    unsafe fn slot_for(&self, py: Python<'_>, frame: *mut ffi::PyFrameObject, code: &Bound<'_, PyAny>) -> Option<Slot> {
         let index = extra_index();
         let mut word: *mut c_void = ptr::null_mut();
         if ffi::PyUnstable_Code_GetExtra(code.as_ptr(), index, &mut word) == 0 {
@@ -205,7 +260,7 @@ impl CTracer {
         } else {
             ffi::PyErr_Clear();
         }
-        let slot = self.decide(py, &code, frame)?;
+        let slot = self.decide(py, code, frame)?;
         let packed = pack_slot(self.generation, slot) as *mut c_void;
         if ffi::PyUnstable_Code_SetExtra(code.as_ptr(), index, packed) != 0 {
             ffi::PyErr_Clear();
@@ -247,10 +302,16 @@ fn what_of(event: &str) -> c_int {
 impl CTracer {
     /// `should_trace` is a `FileDecider`, or a callable
     /// `(filename, frame) -> name | None`.
-    pub fn new(should_trace: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let core = TracerCore { recorder: Recorder::new(decider_from(should_trace)?), silenced: Vec::new() };
+    /// `branch`: record arcs instead of lines.
+    pub fn new(should_trace: &Bound<'_, PyAny>, branch: bool) -> PyResult<Self> {
+        if branch {
+            frame_code::load_opcodes(should_trace.py())?;
+        }
+        let recorder = Recorder::new(decider_from(should_trace)?, branch);
+        let core = TracerCore { recorder, silenced: Vec::new(), arc_frames: HashMap::new() };
         Ok(CTracer {
             generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
+            traces_arcs: branch,
             active: AtomicBool::new(false),
             core: GilRefCell::new(core),
         })
@@ -283,7 +344,11 @@ impl CTracer {
     pub fn stop(&self, py: Python<'_>) -> PyResult<()> {
         self.active.store(false, Ordering::Relaxed);
         unsafe { ffi::PyEval_SetTrace(None, ptr::null_mut()) };
-        let silenced = self.core.with(py, |core| std::mem::take(&mut core.silenced))?;
+        let silenced = self.core.with(py, |core| {
+            // Frames still running are entered again if tracing restarts.
+            core.arc_frames.clear();
+            std::mem::take(&mut core.silenced)
+        })?;
         for frame in silenced {
             unsafe { (*frame.as_ptr().cast::<FrameHead>()).f_trace_lines = 1 };
         }
@@ -311,7 +376,7 @@ impl CTracer {
     fn __call__(slf: &Bound<'_, Self>, frame: &Bound<'_, PyAny>, event: &str, _arg: &Bound<'_, PyAny>) -> Py<PyAny> {
         let what = what_of(event);
         let raw_frame = frame.as_ptr().cast::<ffi::PyFrameObject>();
-        if what == ffi::PyTrace_CALL || what == ffi::PyTrace_LINE {
+        if is_handled(what) {
             slf.get().on_event(slf.py(), slf.as_ptr(), raw_frame, what);
         }
         if what == ffi::PyTrace_CALL && slf.get().active.load(Ordering::Relaxed) {

@@ -87,6 +87,12 @@ impl PyCoverageData {
         self.run(py, |d| d.add_lines_from(items.iter().map(|(f, l)| (f.as_str(), l.as_slice()))))
     }
 
+    /// Add a tracer's arcs, `(file, arcs)` pairs, with no Python object in
+    /// between.
+    pub fn add_arcs_native(&self, py: Python<'_>, items: &[(String, Vec<(i32, i32)>)]) -> PyResult<()> {
+        self.run(py, |d| d.add_arcs_from(items.iter().map(|(f, a)| (f.as_str(), a.as_slice()))))
+    }
+
     /// Lock the data, letting other Python threads run while we wait.
     ///
     /// A call from the thread that already holds the lock (a `map_path` or

@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod analysis;
+mod arcset;
 mod combine;
 mod config;
 mod core_choice;
@@ -13,6 +14,7 @@ mod data;
 mod decider;
 mod errors;
 mod files;
+mod frame_code;
 mod lineset;
 mod recorder;
 mod report;

@@ -1,6 +1,7 @@
 //! What both tracer cores (`ctrace` and `sysmon`) collect, and how they ask
 //! which files to measure: one table of measured files with their line
-//! bitsets, the `should_trace` decision cached per file name, the first
+//! bitsets (or, measuring branches, their arc sets), the `should_trace`
+//! decision cached per file name, the first
 //! error `should_trace` raised, and an activity flag; and the cell both
 //! cores keep their state in.
 use std::cell::{RefCell, RefMut};
@@ -11,6 +12,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::arcset::ArcSet;
 use crate::data::PyCoverageData;
 use crate::decider::FileDecider;
 use crate::lineset::LineSet;
@@ -48,10 +50,18 @@ impl<T> GilRefCell<T> {
     }
 }
 
-/// A file being measured: the name to record under and the lines seen.
+/// A file being measured: the name to record under and the lines (or
+/// arcs) seen.
 struct MeasuredFile {
     path: String,
     lines: LineSet,
+    arcs: ArcSet,
+}
+
+/// What a core collected since the last hand-over, per file.
+pub enum Collected {
+    Lines(Vec<(String, Vec<u32>)>),
+    Arcs(Vec<(String, Vec<(i32, i32)>)>),
 }
 
 /// What the recorder knows about a file name.
@@ -74,10 +84,12 @@ pub struct Recorder {
     /// Did any event arrive since the last flush? ("No data was collected"
     /// is only worth saying when something ran.)
     pub activity: bool,
+    /// Measuring branches: the cores record arcs, not lines.
+    trace_arcs: bool,
 }
 
 impl Recorder {
-    pub fn new(decider: Py<FileDecider>) -> Self {
+    pub fn new(decider: Py<FileDecider>, trace_arcs: bool) -> Self {
         Recorder {
             decider,
             files: Vec::new(),
@@ -85,7 +97,13 @@ impl Recorder {
             decided_names: HashMap::new(),
             error: None,
             activity: false,
+            trace_arcs,
         }
+    }
+
+    /// Are arcs recorded (branch coverage) rather than lines?
+    pub fn trace_arcs(&self) -> bool {
+        self.trace_arcs
     }
 
     /// What is known of `code`'s file. Asking `should_trace` runs Python
@@ -138,7 +156,7 @@ impl Recorder {
             return *index;
         }
         let index = self.files.len() as u32;
-        self.files.push(MeasuredFile { path: path.clone(), lines: LineSet::default() });
+        self.files.push(MeasuredFile { path: path.clone(), lines: LineSet::default(), arcs: ArcSet::default() });
         self.index_by_path.insert(path, index);
         index
     }
@@ -147,34 +165,64 @@ impl Recorder {
         self.files[file as usize].lines.insert(line);
     }
 
+    /// Record the arc `from -> to` (negative ends: entering or leaving a
+    /// code object, as coverage.py encodes them).
+    pub fn record_arc(&mut self, file: u32, from: i32, to: i32) {
+        self.files[file as usize].arcs.insert(from, to);
+    }
+
     pub fn take_activity(&mut self) -> bool {
         std::mem::take(&mut self.activity)
     }
 
-    /// Lines seen so far: `{canonical_filename: [line, ...]}`.
+    /// Lines seen so far: `{canonical_filename: [line, ...]}` (measuring
+    /// arcs: the lines the arcs reach, as coverage.py's `lines()` gives them).
     pub fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let out = PyDict::new(py);
         for file in &self.files {
-            out.set_item(&file.path, file.lines.to_vec())?;
+            if self.trace_arcs {
+                let mut lines: Vec<i32> = file.arcs.to_vec().into_iter().flat_map(|(a, b)| [a, b]).collect();
+                lines.retain(|&l| l > 0);
+                lines.sort_unstable();
+                lines.dedup();
+                out.set_item(&file.path, lines)?;
+            } else {
+                out.set_item(&file.path, file.lines.to_vec())?;
+            }
         }
         Ok(out)
     }
 
-    /// The lines seen so far, `(file, lines)`, forgetting them (the
-    /// decisions stay valid); None when no event came since the last time.
-    pub fn take_new_lines(&mut self) -> Option<Vec<(String, Vec<u32>)>> {
+    /// Arcs seen so far: `{canonical_filename: [(from, to), ...]}` (empty
+    /// lists when measuring lines).
+    pub fn arcs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let out = PyDict::new(py);
+        for file in &self.files {
+            out.set_item(&file.path, file.arcs.to_vec())?;
+        }
+        Ok(out)
+    }
+
+    /// What was seen so far, forgetting it (the decisions stay valid);
+    /// None when no event came since the last time.
+    pub fn take_new_data(&mut self) -> Option<Collected> {
         if !self.take_activity() {
             return None;
         }
-        let taken = self.files.iter().map(|file| (file.path.clone(), file.lines.to_vec())).collect();
+        let collected = if self.trace_arcs {
+            Collected::Arcs(self.files.iter().map(|file| (file.path.clone(), file.arcs.to_vec())).collect())
+        } else {
+            Collected::Lines(self.files.iter().map(|file| (file.path.clone(), file.lines.to_vec())).collect())
+        };
         self.clear_lines();
-        Some(taken)
+        Some(collected)
     }
 
-    /// Forget collected lines; the decisions stay valid.
+    /// Forget collected lines and arcs; the decisions stay valid.
     pub fn clear_lines(&mut self) {
         for file in &mut self.files {
             file.lines.clear();
+            file.arcs.clear();
         }
     }
 }
@@ -192,18 +240,13 @@ pub fn decider_from(should_trace: &Bound<'_, PyAny>) -> PyResult<Py<FileDecider>
     }
 }
 
-/// Hand lines a core took (`Recorder::take_new_lines`) to the data layer;
-/// say whether there were any.
-pub fn flush_lines(
-    py: Python<'_>,
-    taken: Option<Vec<(String, Vec<u32>)>>,
-    data: &Bound<'_, PyCoverageData>,
-) -> PyResult<bool> {
+/// Hand what a core took (`Recorder::take_new_data`) to the data layer;
+/// say whether anything ran.
+pub fn flush_collected(py: Python<'_>, taken: Option<Collected>, data: &Bound<'_, PyCoverageData>) -> PyResult<bool> {
     match taken {
-        Some(lines) => {
-            data.get().add_lines_native(py, &lines)?;
-            Ok(true)
-        }
-        None => Ok(false),
+        Some(Collected::Lines(lines)) => data.get().add_lines_native(py, &lines)?,
+        Some(Collected::Arcs(arcs)) => data.get().add_arcs_native(py, &arcs)?,
+        None => return Ok(false),
     }
+    Ok(true)
 }

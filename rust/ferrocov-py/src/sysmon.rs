@@ -354,7 +354,7 @@ impl SysmonTracer {
     /// `(filename, frame) -> name | None`.
     pub fn new(should_trace: &Bound<'_, PyAny>) -> PyResult<Self> {
         let core = SysmonCore {
-            recorder: Recorder::new(decider_from(should_trace)?),
+            recorder: Recorder::new(decider_from(should_trace)?, false),
             measured_codes: HashMap::new(),
             monitoring: None,
         };

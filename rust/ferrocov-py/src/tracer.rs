@@ -8,6 +8,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::RwLock;
 
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -16,7 +17,7 @@ use crate::core_choice::{choose_core, CoreName};
 use crate::ctrace::CTracer;
 use crate::data::PyCoverageData;
 use crate::errors;
-use crate::recorder::{flush_lines, Recorder};
+use crate::recorder::{flush_collected, Recorder};
 use crate::sysmon::SysmonTracer;
 
 /// The core measuring right now.
@@ -26,9 +27,13 @@ enum Core {
 }
 
 impl Core {
-    fn new(py: Python<'_>, name: CoreName, should_trace: &Bound<'_, PyAny>) -> PyResult<Core> {
+    /// `branch`: record arcs (only `ctrace` can, so far).
+    fn new(py: Python<'_>, name: CoreName, should_trace: &Bound<'_, PyAny>, branch: bool) -> PyResult<Core> {
         Ok(match name {
-            CoreName::CTrace => Core::CTrace(Py::new(py, CTracer::new(should_trace)?)?),
+            CoreName::CTrace => Core::CTrace(Py::new(py, CTracer::new(should_trace, branch)?)?),
+            CoreName::Sysmon if branch => {
+                return Err(PyValueError::new_err("the sysmon core can't measure branches yet: use core='ctrace'"))
+            }
             CoreName::Sysmon => Core::Sysmon(Py::new(py, SysmonTracer::new(should_trace)?)?),
         })
     }
@@ -62,6 +67,8 @@ pub struct Tracer {
     /// tool id at its first start.
     core: RwLock<Core>,
     should_trace: Py<PyAny>,
+    /// Recording arcs (branch coverage)?
+    branch: bool,
     /// `warn(message, slug=...)` when the engine chose the core; only then
     /// may it fall back to another one (a core named explicitly fails).
     warn: Option<Py<PyAny>>,
@@ -73,11 +80,13 @@ impl Tracer {
         py: Python<'_>,
         name: CoreName,
         should_trace: &Bound<'_, PyAny>,
+        branch: bool,
         warn: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         Ok(Tracer {
-            core: RwLock::new(Core::new(py, name, should_trace)?),
+            core: RwLock::new(Core::new(py, name, should_trace, branch)?),
             should_trace: should_trace.clone().unbind(),
+            branch,
             warn,
             started: AtomicBool::new(false),
         })
@@ -99,7 +108,7 @@ impl Tracer {
     /// `sysmon` couldn't start the first time: measure with `ctrace`, saying why.
     fn fall_back_to_ctrace(&self, py: Python<'_>, failure: &PyErr) -> PyResult<()> {
         self.send_warning(py, format!("{}, using core ctrace", failure.value(py)))?;
-        let ctrace = Core::new(py, CoreName::CTrace, self.should_trace.bind(py))?;
+        let ctrace = Core::new(py, CoreName::CTrace, self.should_trace.bind(py), self.branch)?;
         let Core::CTrace(tracer) = &ctrace else { unreachable!("Core::new(CTrace) builds a CTracer") };
         let tracer = tracer.clone_ref(py);
         *self.core.write().unwrap_or_else(|p| p.into_inner()) = ctrace;
@@ -110,12 +119,13 @@ impl Tracer {
 #[pymethods]
 impl Tracer {
     /// `should_trace` is a `FileDecider`, or a callable `(filename, frame)
-    /// -> name | None`; `core` is "ctrace" or "sysmon" (3.12+).
+    /// -> name | None`; `core` is "ctrace" or "sysmon" (3.12+); `branch`
+    /// records arcs.
     #[new]
-    #[pyo3(signature = (should_trace, core = "ctrace"))]
-    fn new(py: Python<'_>, should_trace: &Bound<'_, PyAny>, core: &str) -> PyResult<Self> {
+    #[pyo3(signature = (should_trace, core = "ctrace", branch = false))]
+    fn new(py: Python<'_>, should_trace: &Bound<'_, PyAny>, core: &str, branch: bool) -> PyResult<Self> {
         let name = CoreName::parse(core).map_err(|e| errors::to_py(&e))?;
-        Self::build(py, name, should_trace, None)
+        Self::build(py, name, should_trace, branch, None)
     }
 
     /// The core `config` asks for, by coverage.py's rules (sysmon wherever
@@ -130,7 +140,8 @@ impl Tracer {
     ) -> PyResult<Self> {
         let sysmon_available = py.version_info() >= (3, 12);
         let choice = choose_core(&config.inner, sysmon_available).map_err(|e| errors::to_py(&e))?;
-        let tracer = Self::build(py, choice.core, should_trace, Some(warn.clone().unbind()))?;
+        let branch = config.inner.branch;
+        let tracer = Self::build(py, choice.core, should_trace, branch, Some(warn.clone().unbind()))?;
         if let Some(message) = choice.warning {
             tracer.send_warning(py, message)?;
         }
@@ -202,16 +213,27 @@ impl Tracer {
         }
     }
 
+    /// Recording arcs (branch coverage)?
+    #[getter]
+    fn branch(&self) -> bool {
+        self.branch
+    }
+
     /// Lines seen so far: `{canonical_filename: [line, ...]}`.
     fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.current(py).with_recorder(py, |recorder| recorder.lines(py))?
     }
 
-    /// Move the collected lines into `data` (an `_engine.CoverageData`)
-    /// without making Python objects; say whether anything ran since the
-    /// last flush (nothing is written then).
+    /// Arcs seen so far: `{canonical_filename: [(from, to), ...]}`.
+    fn arcs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.current(py).with_recorder(py, |recorder| recorder.arcs(py))?
+    }
+
+    /// Move the collected lines or arcs into `data` (an
+    /// `_engine.CoverageData`) without making Python objects; say whether
+    /// anything ran since the last flush (nothing is written then).
     fn flush_into(&self, py: Python<'_>, data: &Bound<'_, PyCoverageData>) -> PyResult<bool> {
-        flush_lines(py, self.current(py).with_recorder(py, Recorder::take_new_lines)?, data)
+        flush_collected(py, self.current(py).with_recorder(py, Recorder::take_new_data)?, data)
     }
 
     /// Was any event seen since the last call? Resets the flag.

@@ -1,7 +1,7 @@
 //! The `--fail-under` decision and its message.
 
+use crate::display::display_covered;
 use crate::error::ReportError;
-use crate::numbers::display_covered;
 use crate::rounding::{fixed, py_round, shortest_decimal_places};
 
 /// Decimal places the comparison uses: the report's precision, or more if

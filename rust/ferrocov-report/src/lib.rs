@@ -4,22 +4,23 @@
 //! the numbers behind it, the Missing-column formatting and the
 //! `--fail-under` check, all reproducing coverage.py 7.17.3 to the character.
 
+mod display;
 mod error;
 mod fail_under;
 mod markdown_table;
 mod missing;
-mod numbers;
 mod options;
 use ferrocov_pytext as pytext;
 mod rounding;
 mod summary;
 mod text_table;
 
+pub use display::{display_covered, display_covered_checked};
 pub use error::ReportError;
 pub use fail_under::{format_fail_under_msg, should_fail_under};
+pub use ferrocov_results::Numbers;
 pub use markdown_table::escape_markdown;
 pub use missing::{format_lines, LineNo};
-pub use numbers::{display_covered, display_covered_checked, Numbers};
 pub use options::{ReportFormat, TextReportOptions};
 pub use pytext::neutralize_control;
 pub use pytext::{human_cmp, HumanKey};

@@ -3,13 +3,14 @@
 
 use std::cmp::Ordering;
 
+use crate::display::display_covered_checked;
 use crate::error::ReportError;
 use crate::markdown_table;
-use crate::numbers::{display_covered_checked, Numbers};
 use crate::options::{Column, ReportFormat, SortOrder, TextReportOptions};
 use crate::pytext::HumanKey;
 use crate::pytext::{neutralize_control, rstrip};
 use crate::text_table;
+use ferrocov_results::Numbers;
 
 /// One measured file as the report sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]

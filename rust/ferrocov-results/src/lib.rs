@@ -1,0 +1,10 @@
+//! ferrocov-results: what a report knows about each file (coverage.py's
+//! `coverage.results`): statements, executed and missing lines, possible,
+//! executed and missing arcs, branch lines and their counts, and the
+//! `Numbers` that add up to a report's totals.
+//!
+//! Every report format renders from these; nothing here formats text.
+
+mod numbers;
+
+pub use numbers::Numbers;
