@@ -51,9 +51,10 @@ def known_differences(version: str) -> dict[str, str]:
     return known
 
 
-def run_oracle(oracle_python: Path, files: list[str]) -> dict:
+def run_oracle(oracle_python: Path, files: list[str], *options: str) -> dict:
+    """The oracle's analysis dump of `files` (`options`: analysis_dump.py's)."""
     out = subprocess.run(
-        [str(oracle_python), "-W", "ignore", str(ORACLE_DUMP), "--exclude", DEFAULT_EXCLUDE],
+        [str(oracle_python), "-W", "ignore", str(ORACLE_DUMP), *options, "--exclude", DEFAULT_EXCLUDE],
         input="\n".join(files),
         capture_output=True,
         text=True,

@@ -425,6 +425,10 @@ class Coverage:
             analysis.missing_formatted(),
         )
 
+    def branch_stats(self, morf: Any) -> dict[int, tuple[int, int]]:
+        """`{line: (exits, exits taken)}` of each branch line of a module or file."""
+        return self._analyze(morf).branch_stats()
+
     def report(
         self,
         morfs: Any = None,

@@ -9,48 +9,17 @@ from __future__ import annotations
 
 import os
 import types
-from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from coverage.exceptions import NoDataError, NoSource, NotPython
 from coverage.files import GlobMatcher, canonical_filename, prep_patterns, relative_filename
 from coverage.inorout import source_for_file
+from coverage.misc import join_regex
+from coverage.results import Analysis
 from ferrocov import _engine
 
 if TYPE_CHECKING:
     from coverage.control import Coverage
-
-
-@dataclass
-class Analysis:
-    """The statements, exclusions and misses of one file."""
-
-    filename: str
-    display_name: str
-    statements: set[int]
-    excluded: set[int]
-    executed: set[int]
-    missing: set[int] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.missing = self.statements - self.executed
-
-    def missing_formatted(self, branches: bool = False) -> str:
-        """The Missing column: line ranges such as "3-5, 9"."""
-        return _engine.format_lines(sorted(self.statements), sorted(self.missing), None)
-
-    def row(self) -> tuple[Any, ...]:
-        """The engine's report row for this file (no branch data yet)."""
-        return (
-            self.display_name,
-            len(self.statements),
-            len(self.excluded),
-            len(self.missing),
-            0,
-            0,
-            0,
-            self.missing_formatted(),
-        )
 
 
 def _morf_filename(morf: Any) -> str:
@@ -94,25 +63,25 @@ def _files_to_report(cov: Coverage, morfs: Any) -> list[tuple[str, str]]:
 
 
 def analyze_files(cov: Coverage, files: list[tuple[str, str]]) -> list[Analysis]:
-    """Analyze `files` in parallel; apply coverage's error rules."""
+    """Results of `files` from the engine (in parallel); coverage's error rules."""
     data = cov.get_data()
-    sources = [canonical_filename(source) for _, source in files]
-    results = _engine.analyze_files(sources, cov._exclude_regex("exclude") or None)
+    config = cov.config
+    pairs = [(data_name, canonical_filename(source)) for data_name, source in files]
+    partial = join_regex(config.partial_list + config.partial_always_list) if data.has_arcs() else None
+    results = _engine.file_results(data._engine, pairs, cov._exclude_regex("exclude") or None, partial)
     analyses = []
-    for (data_name, _), source, result in zip(files, sources, results, strict=True):
+    for (_, source), result in zip(pairs, results, strict=True):
         if isinstance(result, BaseException):
             if isinstance(result, NotPython) and not _should_be_python(source):
                 continue
-            if not cov.config.ignore_errors:
+            if not config.ignore_errors:
                 raise result
             if isinstance(result, NotPython):
                 cov._warn(f"Couldn't parse Python file '{source}'", slug="couldnt-parse")
             else:
                 cov._warn(f"Couldn't parse '{source}': {result}".rstrip(), slug="couldnt-parse")
             continue
-        statements, excluded, multiline = result
-        executed = {multiline.get(line, line) for line in data.lines(data_name) or ()}
-        analyses.append(Analysis(source, relative_filename(source), set(statements), set(excluded), executed))
+        analyses.append(Analysis(source, relative_filename(source), result, config.precision))
     return analyses
 
 
@@ -126,7 +95,9 @@ def analyze_morf(cov: Coverage, morf: Any) -> Analysis:
 def summary_report(cov: Coverage, morfs: Any, outfile: IO[str]) -> float:
     """Write the text report for `morfs` (default: all measured files)."""
     config = cov.config
+    branches = cov.get_data().has_arcs()
     analyses = analyze_files(cov, _files_to_report(cov, morfs))
-    text, total = _engine.render_text_report([a.row() for a in analyses], config.engine(), False)
+    rows = [a.report_row(branches) for a in analyses]
+    text, total = _engine.render_text_report(rows, config.engine(), branches)
     outfile.write(text)
     return total

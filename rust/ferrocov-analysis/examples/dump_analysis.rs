@@ -20,6 +20,7 @@ fn main() {
     let opts = AnalysisOptions {
         exclude: join_regex(&DEFAULT_EXCLUDE.map(String::from)),
         version: PythonVersion::new(major.parse().unwrap(), minor.parse().unwrap()),
+        arcs: false,
     };
     let mut input = String::new();
     std::io::stdin().read_to_string(&mut input).unwrap();

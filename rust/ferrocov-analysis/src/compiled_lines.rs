@@ -78,7 +78,7 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
 
     /// 3.11 keeps the constant tables: does this version need them?
     fn tracks_constants(&self) -> bool {
-        self.version == PythonVersion::new(3, 11)
+        self.version.is(3, 11)
     }
 
     fn begin_code(&mut self, first: Option<String>) {
@@ -369,10 +369,18 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
                     self.add_const(doc, true);
                 }
             }
-            _ => self.begin_code(Some(doc.unwrap_or_else(|| "N".into()))),
+            _ => self.begin_code(Some(doc.clone().unwrap_or_else(|| "N".into()))),
         }
+        // A function's docstring is only its constant 0: no code, no line.
+        let code = match (scope, body.split_first()) {
+            (Scope::Function, Some((first, rest))) if doc.is_some() => {
+                self.live_consts(first, scope);
+                rest
+            }
+            _ => body,
+        };
+        let falls = self.block(code, scope);
         // The implicit `return None` at the end.
-        let falls = self.block(body, scope);
         self.add_const("N", falls);
         self.end_code();
         self.loops = saved;
@@ -477,7 +485,7 @@ impl<'a, 's> LineTableEmulator<'a, 's> {
                     *flag |= inside;
                 }
             }
-            if self.version == PythonVersion::new(3, 11) {
+            if self.version.is(3, 11) {
                 // 3.11 ends the exceptional copy of the finally body with a
                 // RERAISE located at the last statement it visited, even
                 // when that statement is dead code after a return.

@@ -6,6 +6,7 @@
 //! have no compiler, so `compiled_lines` emulates, per version, which
 //! statements the compiler keeps from the AST.
 
+mod arcs;
 mod bracket_scan;
 mod compiled_lines;
 mod const_table;
@@ -25,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use arcs::{Arc, ArcFacts, Fragment};
 pub use error::{AnalysisError, CompilerException};
 pub use exclusion::{join_regex, ExcludeRegex};
 pub use source::read_python_source;
@@ -34,11 +36,28 @@ pub use source::read_python_source;
 pub struct PythonVersion {
     pub major: u8,
     pub minor: u8,
+    /// The micro version matters for a few behaviours (0 when unknown).
+    pub micro: u8,
 }
 
 impl PythonVersion {
     pub const fn new(major: u8, minor: u8) -> Self {
-        Self { major, minor }
+        Self { major, minor, micro: 0 }
+    }
+
+    pub const fn with_micro(major: u8, minor: u8, micro: u8) -> Self {
+        Self { major, minor, micro }
+    }
+
+    /// Is this `major.minor`, whatever the micro version?
+    pub fn is(&self, major: u8, minor: u8) -> bool {
+        self.major == major && self.minor == minor
+    }
+
+    /// Leaving a `with` jumps back to its context managers' lines rather
+    /// than the `with` line (coverage.py's `exit_with_through_ctxmgr`).
+    pub fn exits_with_through_ctxmgr(&self) -> bool {
+        *self >= Self::with_micro(3, 12, 6)
     }
 }
 
@@ -47,6 +66,8 @@ impl PythonVersion {
 pub struct AnalysisOptions {
     pub exclude: Option<String>,
     pub version: PythonVersion,
+    /// Analyze the possible arcs too (for branch coverage).
+    pub arcs: bool,
 }
 
 /// The result of analyzing one source file.
@@ -58,6 +79,8 @@ pub struct SourceAnalysis {
     pub excluded: BTreeSet<u32>,
     /// Every line of a multi-line statement -> its first line.
     pub multiline: HashMap<u32, u32>,
+    /// The possible arcs, when they were asked for.
+    pub arcs: Option<ArcFacts>,
 }
 
 impl SourceAnalysis {

@@ -78,7 +78,11 @@ fn analyze_parsed(
 
     let ignored = |line: &u32| excluded.contains(line) || docstrings.contains(line);
     let statements = raw.iter().filter(|l| !ignored(l)).map(|&l| first(l)).filter(|l| !ignored(l)).collect();
-    Ok(SourceAnalysis { statements, excluded, multiline })
+    let arcs = opts.arcs.then(|| {
+        let through_ctxmgr = opts.version.exits_with_through_ctxmgr();
+        crate::arcs::analyze_arcs(parsed.syntax(), index, &multiline, &raw, through_ctxmgr)
+    });
+    Ok(SourceAnalysis { statements, excluded, multiline, arcs })
 }
 
 /// The AST walk of `_raw_parse`: docstrings, and exclusions that spread.
@@ -191,7 +195,7 @@ impl AstRules<'_> {
 }
 
 /// coverage's `_case_is_irrefutable` pattern test (the guard is checked apart).
-fn coverage_irrefutable(pattern: &Pattern) -> bool {
+pub(crate) fn coverage_irrefutable(pattern: &Pattern) -> bool {
     let mut pattern = pattern;
     while let Pattern::MatchOr(or) = pattern {
         match or.patterns.last() {

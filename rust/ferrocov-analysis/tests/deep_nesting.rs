@@ -4,7 +4,7 @@
 use ferrocov_analysis::{analyze_source, AnalysisError, AnalysisOptions, CompilerException, PythonVersion};
 
 fn options(minor: u8) -> AnalysisOptions {
-    AnalysisOptions { exclude: None, version: PythonVersion::new(3, minor) }
+    AnalysisOptions { exclude: None, version: PythonVersion::new(3, minor), arcs: false }
 }
 
 /// Analyze on a small stack, as a rayon worker would.

@@ -211,7 +211,11 @@ fn mixed_source(seed: u64, depth: usize) -> String {
 }
 
 fn check(kind: &str, depth: usize, text: &str) {
-    let opts = AnalysisOptions { exclude: Some(r"#\s*pragma: no cover".into()), version: PythonVersion::new(3, 12) };
+    let opts = AnalysisOptions {
+        exclude: Some(r"#\s*pragma: no cover".into()),
+        version: PythonVersion::new(3, 12),
+        arcs: false,
+    };
     match analyze_source(text, "deep.py", &opts) {
         Ok(analysis) => {
             let lines = u32::try_from(text.lines().count()).unwrap();
@@ -248,7 +252,7 @@ fn deep_blocks_at_fixed_depths() {
 /// The generators themselves: shallow versions are valid Python.
 #[test]
 fn shallow_versions_are_valid_python() {
-    let opts = AnalysisOptions { exclude: None, version: PythonVersion::new(3, 12) };
+    let opts = AnalysisOptions { exclude: None, version: PythonVersion::new(3, 12), arcs: false };
     for &kind in EXPRESSION_KINDS {
         let text = expression_source(kind, 3);
         assert!(analyze_source(&text, "shallow.py", &opts).is_ok(), "{kind}:\n{text}");
@@ -275,7 +279,7 @@ proptest! {
     ) {
         let close = if form == "[" { "]" } else { ")" };
         let pattern = wrapped(form, "x", close, depth);
-        let opts = AnalysisOptions { exclude: Some(pattern), version: PythonVersion::new(3, 12) };
+        let opts = AnalysisOptions { exclude: Some(pattern), version: PythonVersion::new(3, 12), arcs: false };
         match analyze_source("x = 1  # x\n", "deep.py", &opts) {
             Ok(_) => {}
             Err(AnalysisError::NotPython { message, .. }) => {

@@ -12,7 +12,11 @@ const DEFAULT_EXCLUDE: [&str; 3] = [
 ];
 
 fn opts(minor: u8) -> AnalysisOptions {
-    AnalysisOptions { exclude: join_regex(&DEFAULT_EXCLUDE.map(String::from)), version: PythonVersion::new(3, minor) }
+    AnalysisOptions {
+        exclude: join_regex(&DEFAULT_EXCLUDE.map(String::from)),
+        version: PythonVersion::new(3, minor),
+        arcs: false,
+    }
 }
 
 fn statements(src: &str, minor: u8) -> Vec<u32> {

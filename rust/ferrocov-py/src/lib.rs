@@ -18,6 +18,7 @@ mod frame_code;
 mod lineset;
 mod recorder;
 mod report;
+mod results;
 mod sysmon;
 mod text;
 mod tracer;
@@ -32,6 +33,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decider::register(m)?;
     files::register(m)?;
     report::register(m)?;
+    results::register(m)?;
     text::register(m)?;
     tracer::register(m)?;
     Ok(())

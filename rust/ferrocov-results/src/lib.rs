@@ -5,6 +5,10 @@
 //!
 //! Every report format renders from these; nothing here formats text.
 
+mod file_result;
+mod file_results;
 mod numbers;
 
+pub use file_result::{FileResult, Measured};
+pub use file_results::{file_results, FileToReport, ResultOptions};
 pub use numbers::Numbers;

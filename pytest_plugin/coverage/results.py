@@ -1,0 +1,93 @@
+"""coverage.py's `coverage.results`: per-file results and their counts.
+
+The engine computes them (`_engine.file_results` gives a `FileResult` per
+file: statements, executed lines and arcs, exit counts, Numbers); this
+module is coverage.py's face over them, for the reports and for code that
+imports `Analysis`, `Numbers`, `display_covered` or `should_fail_under`.
+"""
+
+from __future__ import annotations
+
+import collections
+
+from ferrocov import _engine
+from ferrocov._engine import Numbers, display_covered, format_fail_under_msg, should_fail_under
+
+__all__ = [
+    "Analysis",
+    "Numbers",
+    "display_covered",
+    "format_fail_under_msg",
+    "format_lines",
+    "should_fail_under",
+]
+
+TArc = tuple[int, int]
+
+
+class Analysis:
+    """The results of one file, as coverage.py's `Analysis` offers them."""
+
+    def __init__(self, filename: str, display_name: str, result: _engine.FileResult, precision: int) -> None:
+        self._result = result
+        self.precision = precision
+        self.filename = filename
+        self.display_name = display_name
+        self.has_arcs = result.has_arcs
+        self.statements: set[int] = result.statements
+        self.excluded: set[int] = result.excluded
+        self.executed: set[int] = result.executed
+        self.missing: set[int] = result.missing
+        self.arc_possibilities: list[TArc] = result.arc_possibilities
+        self.arc_possibilities_set: set[TArc] = set(self.arc_possibilities)
+        self.arcs_executed: list[TArc] = result.arcs_executed
+        self.arcs_executed_set: set[TArc] = set(self.arcs_executed)
+        self.exit_counts: dict[int, int] = result.exit_counts
+        self.no_branch: set[int] = result.no_branch
+        self.numbers = result.numbers(precision)
+
+    def missing_formatted(self, branches: bool = False) -> str:
+        """The Missing column: "1-2, 5-11", with "5->7" branches if asked."""
+        return self._result.missing_formatted(branches)
+
+    def arcs_missing(self) -> list[TArc]:
+        """Possible arcs not executed (not from no-branch lines, not into excluded ones)."""
+        return self._result.arcs_missing()
+
+    def _branch_lines(self) -> list[int]:
+        return self._result.branch_lines()
+
+    def _total_branches(self) -> int:
+        return self._result.total_branches()
+
+    def missing_branch_arcs(self) -> dict[int, list[int]]:
+        """`{line: [destination, ...]}` of branches not taken."""
+        return collections.defaultdict(list, self._result.missing_branch_arcs())
+
+    def executed_branch_arcs(self) -> dict[int, list[int]]:
+        """`{line: [destination, ...]}` of possible branches taken."""
+        return collections.defaultdict(list, self._result.executed_branch_arcs())
+
+    def branch_stats(self) -> dict[int, tuple[int, int]]:
+        """`{line: (exits, exits taken)}` of each branch line."""
+        return self._result.branch_stats()
+
+    def report_row(self, branches: bool) -> tuple[str, int, int, int, int, int, int, str]:
+        """The text report's row for this file."""
+        n = self.numbers
+        return (
+            self.display_name,
+            n.n_statements,
+            n.n_excluded,
+            n.n_missing,
+            n.n_branches,
+            n.n_partial_branches,
+            n.n_missing_branches,
+            self.missing_formatted(branches),
+        )
+
+
+def format_lines(statements, lines, arcs=None) -> str:  # type: ignore[no-untyped-def]
+    """Line ranges of `lines` within `statements` ("1-2, 5-11, 13-14"), with
+    missing branches from `arcs` (`(line, [destination, ...])` pairs)."""
+    return _engine.format_lines(sorted(statements), sorted(lines), list(arcs) if arcs is not None else None)
