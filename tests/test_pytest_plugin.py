@@ -119,6 +119,9 @@ def test_term_missing_section_is_identical(ferrocov_bin, oracle_bin, project):
         pytest.param(["--cov=calc", "--cov-reset", "--cov=textutil"], id="cov-reset"),
         pytest.param([*SOURCES, "--cov-precision=2"], id="precision"),
         pytest.param([*SOURCES, "--cov-report="], id="no-report"),
+        pytest.param([*SOURCES, "--cov-branch", "--cov-report=term-missing"], id="branch-term-missing"),
+        pytest.param([*SOURCES, "--cov-branch", "--cov-report=term"], id="branch-term"),
+        pytest.param(["--cov=calc", "--cov-branch", "--cov-fail-under=80"], id="branch-fail-under"),
     ],
 )
 def test_section_is_identical(ferrocov_bin, oracle_bin, project, args):
@@ -460,3 +463,10 @@ def test_unusable_leftover_file_is_warned_about_and_kept(ferrocov_bin, oracle_bi
         assert "Couldn't use data file" in run.stdout + run.stderr
     for root in (project, project.parent / "oracle"):
         assert sorted(p.name for p in root.glob(".coverage*")) == [".coverage", ".coverage.leftover"]
+
+
+def test_branch_from_config_file(ferrocov_bin, oracle_bin, project):
+    (project / ".coveragerc").write_text("[run]\nbranch = true\n[report]\nshow_missing = true\n")
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *SOURCES)
+    assert "BrPart" in theirs.coverage_section()
+    assert_same(ours, theirs)
