@@ -68,7 +68,7 @@ def test_threads_started_after_start_are_measured(tmp_path: Path, tracer_class) 
 
     def hook(frame, event, arg):
         sys.settrace(None)
-        tracer.install_thread()
+        tracer.install_thread(frame)
 
     tracer.start()
     threading.settrace(hook)
@@ -80,6 +80,46 @@ def test_threads_started_after_start_are_measured(tmp_path: Path, tracer_class) 
         threading.settrace(None)  # type: ignore[arg-type]
         tracer.stop()
     assert tracer.lines() == {wanted: [3, 5]}
+
+
+THREAD_CLASS = """
+import threading
+
+class Worker(threading.Thread):
+    def run(self):
+        self.a = 6
+        self.work()
+        self.a = 8
+
+    def work(self):
+        self.a = 11
+"""
+
+
+@pytest.mark.parametrize("branch", [False, True], ids=["line", "branch"])
+def test_the_first_frame_of_a_thread_is_measured(tmp_path: Path, branch: bool) -> None:
+    """The hook sees the call of the thread's `run` (coverage.py's
+    test_oddball ThreadingTest.test_thread_run): that frame is measured too."""
+    wanted, ns = make_module(tmp_path, "worker", THREAD_CLASS)
+    tracer = Tracer(only(wanted), core="ctrace", branch=branch)
+
+    def hook(frame, event, arg):
+        sys.settrace(None)
+        tracer.install_thread(frame)
+
+    tracer.start()
+    threading.settrace(hook)
+    try:
+        worker = ns["Worker"]()
+        worker.start()
+        worker.join()
+    finally:
+        threading.settrace(None)  # type: ignore[arg-type]
+        tracer.stop()
+    if branch:
+        assert sorted(tracer.arcs()[wanted]) == [(-10, 11), (-5, 6), (6, 7), (7, 8), (8, -5), (11, -10)]
+    else:
+        assert tracer.lines() == {wanted: [6, 7, 8, 11]}
 
 
 @needs_sysmon

@@ -85,7 +85,7 @@ class Collector:
     def _install_in_new_thread(self, frame: FrameType, event: str, arg: Any) -> None:
         """threading.settrace hook: swap the Python hook for the native tracer."""
         sys.settrace(None)
-        self._tracer.install_thread()
+        self._tracer.install_thread(frame)
         return None
 
     def reset(self) -> None:

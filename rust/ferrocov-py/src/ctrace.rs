@@ -332,9 +332,13 @@ impl CTracer {
     }
 
     /// Trace the calling thread too (called from `threading.settrace`'s
-    /// hook in each new thread).
-    pub fn install_thread(slf: &Bound<'_, Self>) {
+    /// hook in each new thread). `frame` is the frame whose call event
+    /// reached the hook (the thread's `run`): it is entered here, since
+    /// the C-level function only sees the events after this one.
+    pub fn install_thread(slf: &Bound<'_, Self>, frame: &Bound<'_, PyAny>) {
         if slf.get().active.load(Ordering::Relaxed) {
+            let raw_frame = frame.as_ptr().cast::<ffi::PyFrameObject>();
+            slf.get().on_event(slf.py(), slf.as_ptr(), raw_frame, ffi::PyTrace_CALL);
             Self::install(slf);
         }
     }

@@ -190,10 +190,11 @@ impl Tracer {
         }
     }
 
-    /// Measure the calling thread too (ctrace; sysmon reaches every thread).
-    fn install_thread(&self, py: Python<'_>) {
+    /// Measure the calling thread too (ctrace; sysmon reaches every thread),
+    /// from its `threading.settrace` hook called with the thread's first frame.
+    fn install_thread(&self, py: Python<'_>, frame: &Bound<'_, PyAny>) {
         if let Core::CTrace(t) = self.current(py) {
-            CTracer::install_thread(t.bind(py));
+            CTracer::install_thread(t.bind(py), frame);
         }
     }
 
