@@ -61,10 +61,9 @@ def test_records_only_what_should_trace_accepts(tmp_path: Path, tracer_class) ->
     assert tracer.lines() == {wanted: [3, 4]}
 
 
-@BOTH
-def test_threads_started_after_start_are_measured(tmp_path: Path, tracer_class) -> None:
-    wanted, ns = make_module(tmp_path, "threaded", BODY)
-    tracer = tracer_class(only(wanted))
+def run_hooked_thread(tracer, thread: threading.Thread) -> None:
+    """Run `thread` measured by `tracer`, hooked in as coverage's Collector
+    does: a `threading.settrace` hook that installs the native tracer."""
 
     def hook(frame, event, arg):
         sys.settrace(None)
@@ -73,12 +72,18 @@ def test_threads_started_after_start_are_measured(tmp_path: Path, tracer_class) 
     tracer.start()
     threading.settrace(hook)
     try:
-        thread = threading.Thread(target=ns["f"], args=(0,))
         thread.start()
         thread.join()
     finally:
         threading.settrace(None)  # type: ignore[arg-type]
         tracer.stop()
+
+
+@BOTH
+def test_threads_started_after_start_are_measured(tmp_path: Path, tracer_class) -> None:
+    wanted, ns = make_module(tmp_path, "threaded", BODY)
+    tracer = tracer_class(only(wanted))
+    run_hooked_thread(tracer, threading.Thread(target=ns["f"], args=(0,)))
     assert tracer.lines() == {wanted: [3, 5]}
 
 
@@ -102,20 +107,7 @@ def test_the_first_frame_of_a_thread_is_measured(tmp_path: Path, branch: bool) -
     test_oddball ThreadingTest.test_thread_run): that frame is measured too."""
     wanted, ns = make_module(tmp_path, "worker", THREAD_CLASS)
     tracer = Tracer(only(wanted), core="ctrace", branch=branch)
-
-    def hook(frame, event, arg):
-        sys.settrace(None)
-        tracer.install_thread(frame)
-
-    tracer.start()
-    threading.settrace(hook)
-    try:
-        worker = ns["Worker"]()
-        worker.start()
-        worker.join()
-    finally:
-        threading.settrace(None)  # type: ignore[arg-type]
-        tracer.stop()
+    run_hooked_thread(tracer, ns["Worker"]())
     if branch:
         assert sorted(tracer.arcs()[wanted]) == [(-10, 11), (-5, 6), (6, 7), (7, 8), (8, -5), (11, -10)]
     else:
