@@ -3,6 +3,7 @@ with the `ctrace` core where they must behave the same."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -112,6 +113,46 @@ def test_the_first_frame_of_a_thread_is_measured(tmp_path: Path, branch: bool) -
         assert sorted(tracer.arcs()[wanted]) == [(-10, 11), (-5, 6), (6, 7), (7, 8), (8, -5), (11, -10)]
     else:
         assert tracer.lines() == {wanted: [6, 7, 8, 11]}
+
+
+BRANCHES = """
+import asyncio
+
+def pick(x):
+    if x:
+        return 1
+    return 2
+
+async def drain(items):
+    got = []
+    async for item in items:
+        got.append(item)
+    return got
+
+async def agen(n):
+    for i in range(n):
+        yield i
+"""
+
+
+@needs_sysmon
+def test_sysmon_records_both_directions_of_a_branch(tmp_path: Path) -> None:
+    """3.12/3.13 have one BRANCH event for both directions: disabling it
+    after the first would lose the second. `async for` has no BRANCH event
+    at all: its probes show both of its arcs."""
+    wanted, ns = make_module(tmp_path, "branches", BRANCHES)
+    tracer = Tracer(only(wanted), core="sysmon", branch=True)
+    tracer.start()
+    for x in (1, 1, 0):
+        ns["pick"](x)
+    asyncio.run(ns["drain"](ns["agen"](2)))
+    tracer.stop()
+    arcs = set(tracer.arcs()[wanted])
+    ran = {a for a in arcs if a[0] == a[1]}
+    assert ran == {(n, n) for n in (5, 6, 7, 10, 11, 12, 13, 16, 17)}
+    # Out of the branch lines (5: if, 11: async for, 16: for), every arc taken.
+    out_of_branches = {a for a in arcs - ran if a[0] in (5, 11, 16)}
+    assert out_of_branches == {(5, 6), (5, 7), (11, 12), (11, 13), (16, 17), (16, -15)}
 
 
 @needs_sysmon
@@ -399,6 +440,10 @@ def test_named_core_matches_coverage(tmp_path: Path, oracle_python: str, core: s
     if theirs == "PyTracer":
         # We have no pure-Python core; the C-level one does its job.
         assert ours == "CTracer"
+    elif HAS_SYSMON and kwargs == "branch=True":
+        # coverage.py's sysmon can't measure branches before 3.14 and falls
+        # back to CTracer; ours can.
+        assert (ours, theirs) == ("SysMonitor", "CTracer")
     else:
         assert ours == theirs
 
@@ -408,6 +453,9 @@ def test_sysmon_is_the_default_core_where_it_exists(tmp_path: Path) -> None:
 
 
 def test_unusable_sysmon_warns_like_coverage(tmp_path: Path, oracle_python: str) -> None:
+    """`--branch` with core=sysmon: coverage.py warns and falls back to its
+    default core on 3.11 (no sys.monitoring) and on 3.12/3.13 (no
+    BRANCH_LEFT/RIGHT). Ours warns the same on 3.11 and measures on 3.12+."""
     script = tmp_path / "prog.py"
     script.write_text("x = 1\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
@@ -427,7 +475,11 @@ def test_unusable_sysmon_warns_like_coverage(tmp_path: Path, oracle_python: str)
             [line.split("CoverageWarning:")[1] for line in done.stderr.splitlines() if "CoverageWarning:" in line]
         )
     assert "Can't use core=sysmon" in outputs[1][0]
-    assert outputs[0] == outputs[1]
+    if HAS_SYSMON:
+        assert "sys.monitoring can't measure branches in this version" in outputs[1][0]
+        assert outputs[0] == []
+    else:
+        assert outputs[0] == outputs[1]
 
 
 def test_unknown_core_is_a_config_error(tmp_path: Path) -> None:
@@ -529,9 +581,15 @@ def test_one_face_chooses_the_core_from_the_config() -> None:
     assert Tracer.for_config(_config(core="pytrace"), lambda f, fr: None, warn).core == "ctrace"
     assert warnings == []
     branchy = Tracer.for_config(_config(core="sysmon", branch=True), lambda f, fr: None, warn)
-    assert branchy.core == "ctrace"
-    reason = "sys.monitoring can't measure branches in this version" if HAS_SYSMON else "sys.monitoring isn't"
-    assert warnings and warnings[0][1] == "no-sysmon" and warnings[0][0].startswith(f"Can't use core=sysmon: {reason}")
+    if HAS_SYSMON:
+        # Branches are measured by sysmon too (coverage.py needs 3.14).
+        assert branchy.core == "sysmon" and warnings == []
+    else:
+        assert branchy.core == "ctrace"
+        reason = "sys.monitoring isn't available in this version"
+        assert (
+            warnings and warnings[0][1] == "no-sysmon" and warnings[0][0].startswith(f"Can't use core=sysmon: {reason}")
+        )
     with pytest.raises(ConfigError, match=r"^Unknown core value: 'turbo'$"):
         Tracer.for_config(_config(core="turbo"), lambda f, fr: None, warn)
     with pytest.raises(ConfigError, match=r"^Unknown core value: 'turbo'$"):

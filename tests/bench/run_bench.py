@@ -5,6 +5,8 @@ Usage: python run_bench.py --ferrocov-python P --oracle-python Q [--runs N] [--b
 Each workload runs plainly, under `coverage run` of ferrocov, and under
 `coverage run` of coverage.py 7.17.3 (separate virtualenv), interleaved,
 N times; the table shows median wall times and the ratios to the plain run.
+With `--branch`, each tool runs with and without `--branch` in the same
+rounds, so branch is compared with line in one run.
 Ratios taken in one run on one machine are what we compare; absolute times
 mean little.
 """
@@ -29,12 +31,12 @@ def timed(cmd: list[str], cwd: str) -> float:
 
 
 def commands(workload: Path, args: argparse.Namespace) -> dict[str, list[str]]:
-    extra = ["--branch"] if args.branch else []
-    return {
-        "plain": [args.ferrocov_python, str(workload)],
-        "ferrocov": [args.ferrocov_python, "-m", "coverage", "run", *extra, str(workload)],
-        "coverage.py": [args.oracle_python, "-m", "coverage", "run", *extra, str(workload)],
-    }
+    cmds = {"plain": [args.ferrocov_python, str(workload)]}
+    for tool, python in (("ferrocov", args.ferrocov_python), ("coverage.py", args.oracle_python)):
+        cmds[tool] = [python, "-m", "coverage", "run", str(workload)]
+        if args.branch:
+            cmds[f"{tool} branch"] = [python, "-m", "coverage", "run", "--branch", str(workload)]
+    return cmds
 
 
 def bench(workload: Path, args: argparse.Namespace) -> dict[str, float]:
@@ -60,18 +62,14 @@ def main() -> int:
         text=True,
         check=True,
     ).stdout.strip()
-    mode = "branch" if args.branch else "line"
-    print(f"\nPython {version}, {mode} coverage, median of {args.runs} runs")
-    print(
-        f"{'workload':<20} {'plain s':>8} {'ferrocov':>9} {'coverage.py':>12} {'ferrocov x':>11} {'coverage.py x':>14}"
-    )
+    mode = "line and branch" if args.branch else "line"
+    print(f"\nPython {version}, {mode} coverage, median of {args.runs} interleaved runs, ratio to plain")
+    names = list(commands(WORKLOADS[0], args))[1:]
+    print(f"{'workload':<20} {'plain s':>8} " + " ".join(f"{name:>18}" for name in names))
     for workload in WORKLOADS:
         med = bench(workload, args)
         base = med["plain"]
-        print(
-            f"{workload.stem:<20} {base:>8.3f} {med['ferrocov']:>9.3f} {med['coverage.py']:>12.3f}"
-            f" {med['ferrocov'] / base:>10.2f}x {med['coverage.py'] / base:>13.2f}x"
-        )
+        print(f"{workload.stem:<20} {base:>8.3f} " + " ".join(f"{med[name] / base:>17.2f}x" for name in names))
     if not args.branch:
         startup_table(args)
     return 0

@@ -55,10 +55,6 @@ fn reason_no_sysmon(config: &CoverageConfig, sysmon_available: bool) -> String {
     if !sysmon_available {
         return "sys.monitoring isn't available in this version".into();
     }
-    if config.branch {
-        // Branches need 3.14's BRANCH_LEFT/RIGHT, or the branch issue's mechanism.
-        return "sys.monitoring can't measure branches in this version".into();
-    }
     if config.dynamic_context.as_deref().is_some_and(|d| d != "none") {
         return "it doesn't yet support dynamic contexts".into();
     }
@@ -99,7 +95,7 @@ mod tests {
     fn sysmon_is_the_default_where_it_can_measure() {
         assert_eq!(choose_core(&config(|_| {}), true).unwrap().core, CoreName::Sysmon);
         assert_eq!(choose_core(&config(|_| {}), false).unwrap().core, CoreName::CTrace);
-        assert_eq!(choose_core(&config(|c| c.branch = true), true).unwrap().core, CoreName::CTrace);
+        assert_eq!(choose_core(&config(|c| c.branch = true), true).unwrap().core, CoreName::Sysmon);
         assert_eq!(choose_core(&config(|c| c.timid = true), true).unwrap().core, CoreName::CTrace);
     }
 

@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 
 mod analysis;
 mod arcset;
+mod bytecode;
 mod combine;
 mod config;
 mod core_choice;

@@ -106,6 +106,11 @@ impl Recorder {
         self.trace_arcs
     }
 
+    /// The name a measured file is recorded under (its source file).
+    pub fn path(&self, file: u32) -> &str {
+        &self.files[file as usize].path
+    }
+
     /// What is known of `code`'s file. Asking `should_trace` runs Python
     /// code, which may switch threads and deliver their events, so it is
     /// done by the caller with no borrow of the core held (see `ask`).

@@ -8,11 +8,24 @@
 //! - LINE records the line and answers DISABLE, so each line of each code
 //!   object costs one event between resets: after the first call a
 //!   measured function runs at full speed.
+//! - Branch coverage (see docs/architecture.md) adds PY_RETURN and the
+//!   branch events locally. LINE records a line as the arc (line, line),
+//!   which reports read as "the line ran"; a branch event is resolved to
+//!   the arc of lines it makes through the bytecode (`bytecode`), and a
+//!   return gives its line's exit arc. Reports only look at arcs out of
+//!   branch lines, and those are what is recorded exactly. 3.14's
+//!   BRANCH_LEFT/BRANCH_RIGHT are answered with DISABLE at once;
+//!   3.12/3.13's one BRANCH event disables both directions, so a branch on
+//!   a branch line stays armed until both of its directions were seen,
+//!   and one on any other line is disabled at once. Arcs out of branch
+//!   lines that no such event shows (`async for`, a line falling through
+//!   past a one-line body) are proven by INSTRUCTION events at probes
+//!   (`bytecode::probes`), switched on only in code objects that have any.
 //! - The callbacks are native functions registered with
 //!   `register_callback`; no Python code runs per event.
 //! - The state lives in a `GilRefCell`, as in the `ctrace` core: reached
 //!   with the GIL held, never borrowed across a call into Python.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
@@ -22,6 +35,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyCFunction;
 
+use crate::bytecode::{CodeLayout, Opcodes, Probe};
 use crate::decider::FileDecider;
 use crate::errors;
 use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
@@ -30,29 +44,48 @@ use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
 /// that look at `sys.monitoring.get_tool()` see a coverage tool.
 const TOOL_NAME: &str = "coverage.py";
 
-/// The events this core asks for, in one place so branch coverage (3.14's
-/// BRANCH_LEFT/BRANCH_RIGHT, PY_RETURN) can be added by extending it.
+/// The events this core asks for, by role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Event {
     /// Enabled globally: decides a code object on its first call.
     PyStart,
     /// Enabled locally on measured code objects: records a line.
     Line,
+    /// Branch coverage: a return, the arc from its line to the exit.
+    PyReturn,
+    /// Branch coverage, on code objects with probes only: a probe reached.
+    Instruction,
+    /// Branch coverage on 3.12/3.13: a conditional jump, either way.
+    Branch,
+    /// Branch coverage on 3.14+: one direction of a conditional jump each.
+    BranchLeft,
+    BranchRight,
 }
 
 impl Event {
-    /// Every event we register a callback for.
-    const ALL: [Event; 2] = [Event::PyStart, Event::Line];
     /// The events turned on for every code object.
     const GLOBAL: [Event; 1] = [Event::PyStart];
-    /// The events turned on for a measured code object.
-    const LOCAL: [Event; 1] = [Event::Line];
+
+    /// The events turned on for a measured code object: `directional` when
+    /// the interpreter has BRANCH_LEFT/BRANCH_RIGHT.
+    fn local(branch: bool, directional: bool) -> Vec<Event> {
+        match (branch, directional) {
+            (false, _) => vec![Event::Line],
+            (true, false) => vec![Event::Line, Event::PyReturn, Event::Branch],
+            (true, true) => vec![Event::Line, Event::PyReturn, Event::BranchLeft, Event::BranchRight],
+        }
+    }
 
     /// The attribute of `sys.monitoring.events` naming it.
     fn attr(self) -> &'static str {
         match self {
             Event::PyStart => "PY_START",
             Event::Line => "LINE",
+            Event::PyReturn => "PY_RETURN",
+            Event::Instruction => "INSTRUCTION",
+            Event::Branch => "BRANCH",
+            Event::BranchLeft => "BRANCH_LEFT",
+            Event::BranchRight => "BRANCH_RIGHT",
         }
     }
 }
@@ -65,10 +98,14 @@ struct Monitoring {
     set_local_events: Py<PyAny>,
     global_mask: i64,
     local_mask: i64,
+    /// Added to `local_mask` for code objects with probes.
+    probe_mask: i64,
+    /// Every event we register a callback for.
+    events: Vec<Event>,
 }
 
 impl Monitoring {
-    fn load(py: Python<'_>) -> PyResult<Self> {
+    fn load(py: Python<'_>, branch: bool) -> PyResult<Self> {
         let module = py
             .import("sys")?
             .getattr("monitoring")
@@ -77,12 +114,20 @@ impl Monitoring {
         let mask = |set: &[Event]| -> PyResult<i64> {
             set.iter().try_fold(0i64, |acc, event| Ok(acc | events.getattr(event.attr())?.extract::<i64>()?))
         };
+        let directional = events.hasattr("BRANCH_LEFT")?;
+        let mut local = Event::local(branch, directional);
+        let probe_mask = if branch { mask(&[Event::Instruction])? } else { 0 };
+        if branch {
+            local.push(Event::Instruction);
+        }
         Ok(Monitoring {
             tool_id: module.getattr("COVERAGE_ID")?.extract()?,
             disable: module.getattr("DISABLE")?.unbind(),
             set_local_events: module.getattr("set_local_events")?.unbind(),
             global_mask: mask(&Event::GLOBAL)?,
-            local_mask: mask(&Event::LOCAL)?,
+            local_mask: mask(&local)? & !probe_mask,
+            probe_mask,
+            events: Event::GLOBAL.iter().copied().chain(local).collect(),
             module: module.unbind(),
         })
     }
@@ -120,12 +165,16 @@ impl Monitoring {
         match event {
             Event::PyStart => wrap_pyfunction!(on_py_start, py),
             Event::Line => wrap_pyfunction!(on_line, py),
+            Event::PyReturn => wrap_pyfunction!(on_py_return, py),
+            Event::Instruction => wrap_pyfunction!(on_instruction, py),
+            Event::Branch => wrap_pyfunction!(on_branch, py),
+            Event::BranchLeft | Event::BranchRight => wrap_pyfunction!(on_branch_direction, py),
         }
     }
 
     fn register_callbacks(&self, py: Python<'_>) -> PyResult<()> {
         let events = self.module.bind(py).getattr("events")?;
-        for event in Event::ALL {
+        for &event in &self.events {
             let callback = Self::callback(py, event)?;
             self.call(py, "register_callback", (self.tool_id, events.getattr(event.attr())?, callback))?;
         }
@@ -134,7 +183,7 @@ impl Monitoring {
 
     fn unregister_callbacks(&self, py: Python<'_>) -> PyResult<()> {
         let events = self.module.bind(py).getattr("events")?;
-        for event in Event::ALL {
+        for event in &self.events {
             self.call(py, "register_callback", (self.tool_id, events.getattr(event.attr())?, py.None()))?;
         }
         Ok(())
@@ -151,6 +200,81 @@ impl Monitoring {
 struct MeasuredCode {
     code: Py<PyAny>,
     file: u32,
+    /// Branch coverage only.
+    arcs: Option<CodeArcs>,
+}
+
+/// What the branch events of one code object need.
+#[derive(Default)]
+struct CodeArcs {
+    /// None: the bytecode could not be read (no arcs are recorded then).
+    layout: Option<CodeLayout>,
+    /// Branch instructions with one direction seen: offset -> destination.
+    first_destinations: HashMap<u32, u32>,
+    /// Probes by the offset whose INSTRUCTION event proves their arc.
+    probes: HashMap<u32, Probe>,
+    /// The probes not fired since the events were (re)started: their
+    /// offsets and lines.
+    unfired: HashMap<u32, u32>,
+}
+
+impl CodeArcs {
+    fn read(code: &Bound<'_, PyAny>, ops: Option<&Opcodes>, facts: &FileFacts) -> CodeArcs {
+        let layout = CodeLayout::read(code).ok();
+        let probes = match (&layout, ops) {
+            (Some(layout), Some(ops)) => layout
+                .probes(ops, |line| facts.first(line), |line| facts.is_branch(line))
+                .into_iter()
+                .map(|p| (p.at, p))
+                .collect(),
+            _ => HashMap::new(),
+        };
+        let mut arcs = CodeArcs { layout, first_destinations: HashMap::new(), probes, unfired: HashMap::new() };
+        arcs.reset();
+        arcs
+    }
+
+    fn reset(&mut self) {
+        self.first_destinations.clear();
+        let layout = &self.layout;
+        let line = |at: u32| layout.as_ref().and_then(|layout| layout.line_at(at));
+        self.unfired = self.probes.keys().filter_map(|&at| Some((at, line(at)?))).collect();
+    }
+}
+
+/// What branch events need of a measured source file: its multi-line
+/// statements and its branch lines (None: unknown, every line counts).
+struct FileFacts {
+    multiline: HashMap<u32, u32>,
+    branch_lines: Option<HashSet<u32>>,
+}
+
+impl FileFacts {
+    fn analyze(py: Python<'_>, path: &str) -> FileFacts {
+        let opts = crate::analysis::options(py, None, true);
+        match ferrocov_analysis::analyze_file(std::path::Path::new(path), &opts) {
+            Ok(analysis) => {
+                let exits = analysis.exit_counts();
+                let branch_lines = exits.into_iter().filter(|&(_, n)| n > 1).map(|(line, _)| line).collect();
+                FileFacts { multiline: analysis.multiline, branch_lines: Some(branch_lines) }
+            }
+            Err(_) => FileFacts { multiline: HashMap::new(), branch_lines: None },
+        }
+    }
+
+    /// The first line of the statement `line` is in.
+    fn first(&self, line: u32) -> u32 {
+        self.multiline.get(&line).copied().unwrap_or(line)
+    }
+
+    /// Whether a statement's first line may go more than one way.
+    fn is_branch(&self, first_line: u32) -> bool {
+        self.branch_lines.as_ref().is_none_or(|lines| lines.contains(&first_line))
+    }
+
+    fn is_branch_line(&self, line: Option<u32>) -> bool {
+        line.is_none_or(|line| self.is_branch(self.first(line)))
+    }
 }
 
 /// Everything one `SysmonTracer` collects.
@@ -158,6 +282,8 @@ struct SysmonCore {
     recorder: Recorder,
     /// Measured code objects by address: the LINE callback's lookup.
     measured_codes: HashMap<usize, MeasuredCode>,
+    /// Branch coverage: facts of measured files, by file id.
+    file_facts: HashMap<u32, FileFacts>,
     /// Set while we hold the tool id.
     monitoring: Option<Monitoring>,
 }
@@ -166,21 +292,109 @@ impl SysmonCore {
     /// Switch LINE on for a measured code object.
     fn measure(&mut self, py: Python<'_>, code: &Bound<'_, PyAny>, file: u32) {
         let Some(monitoring) = &self.monitoring else { return };
-        match monitoring.set_local(py, code, monitoring.local_mask) {
-            Ok(()) => {
-                let key = code.as_ptr() as usize;
-                self.measured_codes.entry(key).or_insert_with(|| MeasuredCode { code: code.clone().unbind(), file });
-            }
+        let key = code.as_ptr() as usize;
+        let SysmonCore { recorder, measured_codes, file_facts, .. } = self;
+        let measured = measured_codes.entry(key).or_insert_with(|| {
+            let arcs = recorder.trace_arcs().then(|| {
+                let facts = file_facts.entry(file).or_insert_with(|| FileFacts::analyze(py, recorder.path(file)));
+                CodeArcs::read(code, Opcodes::get(py).ok(), facts)
+            });
+            MeasuredCode { code: code.clone().unbind(), file, arcs }
+        });
+        let probes = measured.arcs.as_ref().is_some_and(|arcs| !arcs.probes.is_empty());
+        let mask = monitoring.local_mask | if probes { monitoring.probe_mask } else { 0 };
+        match monitoring.set_local(py, code, mask) {
+            Ok(()) => {}
             Err(err) => {
-                self.recorder.remember_error(err);
+                recorder.remember_error(err);
             }
         }
     }
 
-    fn on_line(&mut self, code: &Bound<'_, PyAny>, line: i64) {
-        if let Some(measured) = self.measured_codes.get(&(code.as_ptr() as usize)) {
-            if let Ok(line) = u32::try_from(line) {
+    /// A line ran: record it; returns whether the event can be disabled.
+    fn on_line(&mut self, code: &Bound<'_, PyAny>, line: i64) -> bool {
+        let Some(measured) = self.measured_codes.get(&(code.as_ptr() as usize)) else { return true };
+        let Ok(line) = u32::try_from(line) else { return true };
+        match &measured.arcs {
+            None => {
                 self.recorder.record(measured.file, line);
+                true
+            }
+            Some(arcs) => {
+                // (line, line) stands for "line ran": reports take the line
+                // from it, and no arc out of a branch line is (l, l).
+                self.recorder.record_arc(measured.file, line as i32, line as i32);
+                // On 3.12/3.13, disabling LINE at an instruction also
+                // silences its INSTRUCTION event: a probe's line keeps
+                // its LINE events until the probe has fired.
+                !arcs.unfired.values().any(|&probe_line| probe_line == line)
+            }
+        }
+    }
+
+    /// A return: the arc from its line to the code object's exit.
+    fn on_py_return(&mut self, code: &Bound<'_, PyAny>, offset: u32) {
+        let SysmonCore { recorder, measured_codes, file_facts, .. } = self;
+        let Some(measured) = measured_codes.get(&(code.as_ptr() as usize)) else { return };
+        let (Some(arcs), Some(facts)) = (&measured.arcs, file_facts.get(&measured.file)) else { return };
+        let Some(layout) = &arcs.layout else { return };
+        if let Some(line) = layout.line_at(offset) {
+            recorder.record_arc(measured.file, facts.first(line) as i32, -layout.first_line);
+        }
+    }
+
+    /// An instruction ran: if it is a probe, record the arc it proves.
+    fn on_instruction(&mut self, py: Python<'_>, code: &Bound<'_, PyAny>, offset: u32) {
+        let SysmonCore { recorder, measured_codes, file_facts, .. } = self;
+        let Some(measured) = measured_codes.get_mut(&(code.as_ptr() as usize)) else { return };
+        let Some(arcs) = &mut measured.arcs else { return };
+        arcs.unfired.remove(&offset);
+        let (Some(probe), Some(layout)) = (arcs.probes.get(&offset), &arcs.layout) else { return };
+        let Ok(ops) = Opcodes::get(py) else { return };
+        let file = measured.file;
+        let facts = file_facts.entry(file).or_insert_with(|| FileFacts::analyze(py, recorder.path(file)));
+        if let Some((from, to)) = layout.resolve(ops, &facts.multiline, probe.source, probe.dest) {
+            recorder.record_arc(file, from, to);
+        }
+    }
+
+    /// A branch from `source` to `dest`: record its arc; returns whether
+    /// the event can be disabled. `directional`: this event is one
+    /// direction only (3.14+).
+    fn on_branch(
+        &mut self,
+        py: Python<'_>,
+        code: &Bound<'_, PyAny>,
+        source: u32,
+        dest: u32,
+        directional: bool,
+    ) -> bool {
+        let SysmonCore { recorder, measured_codes, file_facts, .. } = self;
+        let Some(measured) = measured_codes.get_mut(&(code.as_ptr() as usize)) else { return true };
+        let file = measured.file;
+        let Some(arcs) = measured.arcs.as_mut() else { return true };
+        let seen = arcs.first_destinations.get(&source).copied();
+        if seen == Some(dest) {
+            return false;
+        }
+        let Ok(ops) = Opcodes::get(py) else { return true };
+        let facts = file_facts.entry(file).or_insert_with(|| FileFacts::analyze(py, recorder.path(file)));
+        let Some(layout) = &arcs.layout else { return true };
+        if let Some((from, to)) = layout.resolve(ops, &facts.multiline, source, dest) {
+            recorder.record_arc(file, from, to);
+        }
+        if directional || seen.is_some() || !facts.is_branch_line(layout.line_at(source)) {
+            return true;
+        }
+        arcs.first_destinations.insert(source, dest);
+        false
+    }
+
+    /// Forget what branch events saw (after a restart of the events).
+    fn reset_arcs(&mut self) {
+        for measured in self.measured_codes.values_mut() {
+            if let Some(arcs) = measured.arcs.as_mut() {
+                arcs.reset();
             }
         }
     }
@@ -247,6 +461,41 @@ fn on_line(py: Python<'_>, code: &Bound<'_, PyAny>, line_number: i64) -> Py<PyAn
     with_active(py, || py.None(), |tracer| tracer.on_line(py, code, line_number))
 }
 
+/// PY_RETURN callback (branch coverage): the arc to the exit, once per return.
+#[pyfunction]
+fn on_py_return(
+    py: Python<'_>,
+    code: &Bound<'_, PyAny>,
+    instruction_offset: u32,
+    _retval: &Bound<'_, PyAny>,
+) -> Py<PyAny> {
+    with_active(py, || py.None(), |tracer| tracer.on_py_return(py, code, instruction_offset))
+}
+
+/// INSTRUCTION callback (branch coverage, code objects with probes):
+/// each instruction once.
+#[pyfunction]
+fn on_instruction(py: Python<'_>, code: &Bound<'_, PyAny>, instruction_offset: u32) -> Py<PyAny> {
+    with_active(py, || py.None(), |tracer| tracer.on_instruction(py, code, instruction_offset))
+}
+
+/// BRANCH callback (3.12/3.13): kept until both directions were seen.
+#[pyfunction]
+fn on_branch(py: Python<'_>, code: &Bound<'_, PyAny>, instruction_offset: u32, destination_offset: u32) -> Py<PyAny> {
+    with_active(py, || py.None(), |tracer| tracer.on_branch(py, code, instruction_offset, destination_offset, false))
+}
+
+/// BRANCH_LEFT / BRANCH_RIGHT callback (3.14+): one direction, once.
+#[pyfunction]
+fn on_branch_direction(
+    py: Python<'_>,
+    code: &Bound<'_, PyAny>,
+    instruction_offset: u32,
+    destination_offset: u32,
+) -> Py<PyAny> {
+    with_active(py, || py.None(), |tracer| tracer.on_branch(py, code, instruction_offset, destination_offset, true))
+}
+
 /// The `sysmon` core, reached through `Tracer` (the one face of both
 /// cores). A Python object so that its address, which `ACTIVE` holds, is
 /// stable for its whole life.
@@ -260,7 +509,12 @@ pub struct SysmonTracer {
 impl SysmonTracer {
     fn begin_monitoring(slf: &Bound<'_, Self>) -> PyResult<()> {
         let py = slf.py();
-        let mut monitoring = Monitoring::load(py)?;
+        let branch = slf.get().core.with(py, |core| core.recorder.trace_arcs())?;
+        if branch {
+            // Read before the first event, which must not run Python code.
+            Opcodes::get(py)?;
+        }
+        let mut monitoring = Monitoring::load(py, branch)?;
         monitoring.claim_tool(py)?;
         let armed = monitoring
             .register_callbacks(py)
@@ -333,9 +587,49 @@ impl SysmonTracer {
         self.handle(
             py,
             || py.None(),
+            |core| match core.on_line(code, line_number) {
+                true => core.disable(py),
+                false => py.None(),
+            },
+        )
+    }
+
+    fn on_py_return(&self, py: Python<'_>, code: &Bound<'_, PyAny>, offset: u32) -> Py<PyAny> {
+        self.handle(
+            py,
+            || py.None(),
             |core| {
-                core.on_line(code, line_number);
+                core.on_py_return(code, offset);
                 core.disable(py)
+            },
+        )
+    }
+
+    fn on_instruction(&self, py: Python<'_>, code: &Bound<'_, PyAny>, offset: u32) -> Py<PyAny> {
+        self.handle(
+            py,
+            || py.None(),
+            |core| {
+                core.on_instruction(py, code, offset);
+                core.disable(py)
+            },
+        )
+    }
+
+    fn on_branch(
+        &self,
+        py: Python<'_>,
+        code: &Bound<'_, PyAny>,
+        source: u32,
+        dest: u32,
+        directional: bool,
+    ) -> Py<PyAny> {
+        self.handle(
+            py,
+            || py.None(),
+            |core| match core.on_branch(py, code, source, dest, directional) {
+                true => core.disable(py),
+                false => py.None(),
             },
         )
     }
@@ -352,10 +646,12 @@ enum StartStep {
 impl SysmonTracer {
     /// `should_trace` is a `FileDecider`, or a callable
     /// `(filename, frame) -> name | None`.
-    pub fn new(should_trace: &Bound<'_, PyAny>) -> PyResult<Self> {
+    /// `branch`: record arcs.
+    pub fn new(should_trace: &Bound<'_, PyAny>, branch: bool) -> PyResult<Self> {
         let core = SysmonCore {
-            recorder: Recorder::new(decider_from(should_trace)?, false),
+            recorder: Recorder::new(decider_from(should_trace)?, branch),
             measured_codes: HashMap::new(),
+            file_facts: HashMap::new(),
             monitoring: None,
         };
         Ok(SysmonTracer { core: GilRefCell::new(core) })
@@ -369,6 +665,7 @@ impl SysmonTracer {
         if slf.get().core.with(py, |core| core.monitoring.is_none())? {
             Self::begin_monitoring(slf)?;
         }
+        slf.get().core.with(py, |core| core.reset_arcs())?;
         ACTIVE.store(slf.get().as_ptr(), Ordering::Release);
         // Events we DISABLEd earlier (in an earlier run or before a
         // clear()) must fire again.
@@ -402,6 +699,7 @@ impl SysmonTracer {
     pub fn clear(&self, py: Python<'_>) -> PyResult<()> {
         let monitoring = self.core.with(py, |core| {
             core.recorder.clear_lines();
+            core.reset_arcs();
             core.monitoring.is_some()
         })?;
         if monitoring {
@@ -447,11 +745,10 @@ mod tests {
     use super::Event;
 
     #[test]
-    fn every_enabled_event_has_a_callback() {
-        for event in Event::GLOBAL.iter().chain(Event::LOCAL.iter()) {
-            assert!(Event::ALL.contains(event));
-        }
-        assert_eq!(Event::PyStart.attr(), "PY_START");
-        assert_eq!(Event::Line.attr(), "LINE");
+    fn branch_coverage_adds_branches() {
+        assert_eq!(Event::local(false, false), vec![Event::Line]);
+        assert_eq!(Event::local(true, false), vec![Event::Line, Event::PyReturn, Event::Branch]);
+        assert!(Event::local(true, true).contains(&Event::BranchLeft));
+        assert_eq!(Event::Branch.attr(), "BRANCH");
     }
 }

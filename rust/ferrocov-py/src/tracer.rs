@@ -8,7 +8,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::RwLock;
 
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -27,14 +26,11 @@ enum Core {
 }
 
 impl Core {
-    /// `branch`: record arcs (only `ctrace` can, so far).
+    /// `branch`: record arcs.
     fn new(py: Python<'_>, name: CoreName, should_trace: &Bound<'_, PyAny>, branch: bool) -> PyResult<Core> {
         Ok(match name {
             CoreName::CTrace => Core::CTrace(Py::new(py, CTracer::new(should_trace, branch)?)?),
-            CoreName::Sysmon if branch => {
-                return Err(PyValueError::new_err("the sysmon core can't measure branches yet: use core='ctrace'"))
-            }
-            CoreName::Sysmon => Core::Sysmon(Py::new(py, SysmonTracer::new(should_trace)?)?),
+            CoreName::Sysmon => Core::Sysmon(Py::new(py, SysmonTracer::new(should_trace, branch)?)?),
         })
     }
 
