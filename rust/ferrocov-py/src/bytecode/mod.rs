@@ -188,7 +188,6 @@ impl CodeLayout {
             Some(ins.next + 2 * ins.arg)
         }
     }
-
 }
 
 /// One decoded instruction.
@@ -199,4 +198,3 @@ struct Instruction {
     /// The offset of the next instruction (past this one's caches).
     next: usize,
 }
-

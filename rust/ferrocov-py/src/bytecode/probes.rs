@@ -14,7 +14,12 @@ use super::{CodeLayout, Instruction, Opcodes};
 impl CodeLayout {
     /// Every probe of this code object. `first` maps a line to the first
     /// line of its statement; `is_branch_line` takes such a first line.
-    pub fn probes(&self, ops: &Opcodes, first: impl Fn(u32) -> u32, is_branch_line: impl Fn(u32) -> bool) -> Vec<Probe> {
+    pub fn probes(
+        &self,
+        ops: &Opcodes,
+        first: impl Fn(u32) -> u32,
+        is_branch_line: impl Fn(u32) -> bool,
+    ) -> Vec<Probe> {
         let instructions: Vec<Instruction> = self.instructions(ops).collect();
         let targets: HashSet<usize> = instructions
             .iter()
