@@ -205,7 +205,6 @@ struct MeasuredCode {
 }
 
 /// What the branch events of one code object need.
-#[derive(Default)]
 struct CodeArcs {
     /// None: the bytecode could not be read (no arcs are recorded then).
     layout: Option<CodeLayout>,
@@ -332,27 +331,31 @@ impl SysmonCore {
         }
     }
 
+    /// For a branch event: the measured code object's file, its branch
+    /// state, its file's facts (`measure` made both) and the recorder.
+    fn branch_parts(&mut self, code: &Bound<'_, PyAny>) -> Option<(u32, &mut CodeArcs, &FileFacts, &mut Recorder)> {
+        let SysmonCore { recorder, measured_codes, file_facts, .. } = self;
+        let measured = measured_codes.get_mut(&(code.as_ptr() as usize))?;
+        let facts = file_facts.get(&measured.file)?;
+        Some((measured.file, measured.arcs.as_mut()?, facts, recorder))
+    }
+
     /// A return: the arc from its line to the code object's exit.
     fn on_py_return(&mut self, code: &Bound<'_, PyAny>, offset: u32) {
-        let SysmonCore { recorder, measured_codes, file_facts, .. } = self;
-        let Some(measured) = measured_codes.get(&(code.as_ptr() as usize)) else { return };
-        let (Some(arcs), Some(facts)) = (&measured.arcs, file_facts.get(&measured.file)) else { return };
+        let Some((file, arcs, facts, recorder)) = self.branch_parts(code) else { return };
         let Some(layout) = &arcs.layout else { return };
         if let Some(line) = layout.line_at(offset) {
-            recorder.record_arc(measured.file, facts.first(line) as i32, -layout.first_line);
+            recorder.record_arc(file, facts.first(line) as i32, -layout.first_line);
         }
     }
 
     /// An instruction ran: if it is a probe, record the arc it proves.
     fn on_instruction(&mut self, py: Python<'_>, code: &Bound<'_, PyAny>, offset: u32) {
-        let SysmonCore { recorder, measured_codes, file_facts, .. } = self;
-        let Some(measured) = measured_codes.get_mut(&(code.as_ptr() as usize)) else { return };
-        let Some(arcs) = &mut measured.arcs else { return };
+        let Some((file, arcs, facts, recorder)) = self.branch_parts(code) else { return };
         arcs.unfired.remove(&offset);
-        let (Some(probe), Some(layout)) = (arcs.probes.get(&offset), &arcs.layout) else { return };
-        let Ok(ops) = Opcodes::get(py) else { return };
-        let file = measured.file;
-        let facts = file_facts.entry(file).or_insert_with(|| FileFacts::analyze(py, recorder.path(file)));
+        let (Some(probe), Some(layout), Ok(ops)) = (arcs.probes.get(&offset), &arcs.layout, Opcodes::get(py)) else {
+            return;
+        };
         if let Some((from, to)) = layout.resolve(ops, &facts.multiline, probe.source, probe.dest) {
             recorder.record_arc(file, from, to);
         }
@@ -369,17 +372,12 @@ impl SysmonCore {
         dest: u32,
         directional: bool,
     ) -> bool {
-        let SysmonCore { recorder, measured_codes, file_facts, .. } = self;
-        let Some(measured) = measured_codes.get_mut(&(code.as_ptr() as usize)) else { return true };
-        let file = measured.file;
-        let Some(arcs) = measured.arcs.as_mut() else { return true };
+        let Some((file, arcs, facts, recorder)) = self.branch_parts(code) else { return true };
         let seen = arcs.first_destinations.get(&source).copied();
         if seen == Some(dest) {
             return false;
         }
-        let Ok(ops) = Opcodes::get(py) else { return true };
-        let facts = file_facts.entry(file).or_insert_with(|| FileFacts::analyze(py, recorder.path(file)));
-        let Some(layout) = &arcs.layout else { return true };
+        let (Some(layout), Ok(ops)) = (&arcs.layout, Opcodes::get(py)) else { return true };
         if let Some((from, to)) = layout.resolve(ops, &facts.multiline, source, dest) {
             recorder.record_arc(file, from, to);
         }

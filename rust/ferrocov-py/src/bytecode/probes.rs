@@ -21,13 +21,10 @@ impl CodeLayout {
         is_branch_line: impl Fn(u32) -> bool,
     ) -> Vec<Probe> {
         let instructions: Vec<Instruction> = self.instructions(ops).collect();
-        let targets: HashSet<usize> = instructions
-            .iter()
-            .filter(|ins| ops.jumps[ins.op as usize])
-            .filter_map(|ins| self.jump_target(ops, ins))
-            .collect();
-        let mut probes = self.async_for_probes(ops, &instructions, &targets);
-        probes.extend(self.sequential_exits(ops, &instructions, &first, &is_branch_line));
+        let index: HashMap<usize, usize> = instructions.iter().enumerate().map(|(i, ins)| (ins.offset, i)).collect();
+        let predecessors = self.predecessors(ops, &instructions, &index);
+        let mut probes = self.async_for_probes(ops, &instructions, &predecessors);
+        probes.extend(self.sequential_exits(ops, &instructions, &index, &predecessors, &first, &is_branch_line));
         probes
     }
 
@@ -36,7 +33,7 @@ impl CodeLayout {
     /// item arrives, and leaving the loop is the StopAsyncIteration handler
     /// (END_ASYNC_FOR) falling through. An INSTRUCTION event at a probe
     /// proves that arc, since nothing else leads there.
-    fn async_for_probes(&self, ops: &Opcodes, instructions: &[Instruction], targets: &HashSet<usize>) -> Vec<Probe> {
+    fn async_for_probes(&self, ops: &Opcodes, instructions: &[Instruction], predecessors: &[u32]) -> Vec<Probe> {
         let (Some(get_anext), Some(send), Some(end_async_for)) = (ops.get_anext, ops.send, ops.end_async_for) else {
             return Vec::new();
         };
@@ -51,10 +48,12 @@ impl CodeLayout {
                     probes.push(Probe { at: body as u32, source: ins.offset as u32, dest: body as u32 });
                 }
             } else if ins.op == end_async_for {
-                // After END_ASYNC_FOR, unless a jump leads there too; then
-                // the handler itself (which another exception reaches too).
+                // After END_ASYNC_FOR, unless something else leads there
+                // too; then the handler itself (which another exception
+                // reaches too).
                 let after = ins.next;
-                let at = if targets.contains(&after) { ins.offset } else { after };
+                let alone = predecessors.get(i + 1) == Some(&1);
+                let at = if alone { after } else { ins.offset };
                 probes.push(Probe { at: at as u32, source: ins.offset as u32, dest: after as u32 });
             }
         }
@@ -71,12 +70,12 @@ impl CodeLayout {
         &self,
         ops: &Opcodes,
         instructions: &[Instruction],
+        index: &HashMap<usize, usize>,
+        predecessors: &[u32],
         first: &impl Fn(u32) -> u32,
         is_branch_line: &impl Fn(u32) -> bool,
     ) -> Vec<Probe> {
-        let index: HashMap<usize, usize> = instructions.iter().enumerate().map(|(i, ins)| (ins.offset, i)).collect();
         let line = |i: usize| self.line_at(instructions[i].offset as u32).map(first);
-        let predecessors = self.predecessors(ops, instructions, &index);
         let mut probes = Vec::new();
         for entry in 0..instructions.len() {
             let Some(on) = line(entry).filter(|&l| is_branch_line(l)) else { continue };
@@ -86,7 +85,7 @@ impl CodeLayout {
             if !entered {
                 continue;
             }
-            if let Some((from, to)) = self.walk_to_exit(ops, instructions, &index, entry, on, &line) {
+            if let Some((from, to)) = self.walk_to_exit(ops, instructions, index, entry, on, &line) {
                 let at = if predecessors[to] == 1 { to } else { from };
                 let (source, dest) = (instructions[from].offset as u32, instructions[to].offset as u32);
                 probes.push(Probe { at: instructions[at].offset as u32, source, dest });
