@@ -95,7 +95,7 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *(session.posargs or ["tests", "-n", "2"]))
 
 
-@nox.session(python=["3.11", "3.12"])
+@nox.session(python=PYTHONS)
 def bench(session: nox.Session) -> None:
     """Tracing overhead against a plain run, ferrocov vs coverage.py (release build)."""
     install_ferrocov(session, profile="release")

@@ -409,6 +409,22 @@ class Coverage:
         self._init()
         return analyze_morf(self, morf)
 
+    def _get_file_reporter(self, morf: Any) -> Any:
+        """The FileReporter of a module or file name (Python files only until plugins exist)."""
+        from coverage.python import PythonFileReporter
+
+        self._init()
+        return PythonFileReporter(morf, self)
+
+    def _get_file_reporters(self, morfs: Any = None) -> list[tuple[Any, Any]]:
+        """(FileReporter, morf) pairs for `morfs`, or for every measured file."""
+        self._init()
+        if not morfs:
+            morfs = self.get_data().measured_files()
+        if not isinstance(morfs, (list, tuple, set)):
+            morfs = [morfs]
+        return [(self._get_file_reporter(morf), morf) for morf in morfs]
+
     def analysis(self, morf: Any) -> tuple[str, list[int], list[int], str]:
         """(filename, statements, missing, missing formatted) for a module or file."""
         filename, statements, _, missing, formatted = self.analysis2(morf)

@@ -7,6 +7,8 @@ Each workload runs plainly, under `coverage run` of ferrocov, and under
 N times; the table shows median wall times and the ratios to the plain run.
 With `--branch`, each tool runs with and without `--branch` in the same
 rounds, so branch is compared with line in one run.
+Then the static analysis of the whole standard library, arcs included,
+ferrocov against coverage.py (stdlib_analysis.py).
 Ratios taken in one run on one machine are what we compare; absolute times
 mean little.
 """
@@ -72,6 +74,9 @@ def main() -> int:
         print(f"{workload.stem:<20} {base:>8.3f} " + " ".join(f"{med[name] / base:>17.2f}x" for name in names))
     if not args.branch:
         startup_table(args)
+    import stdlib_analysis
+
+    print(stdlib_analysis.table(args.ferrocov_python, args.oracle_python, min(args.runs, 3)))
     return 0
 
 

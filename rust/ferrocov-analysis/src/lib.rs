@@ -7,6 +7,7 @@
 //! statements the compiler keeps from the AST.
 
 mod arcs;
+mod bracket_match;
 mod bracket_scan;
 mod compiled_lines;
 mod const_table;
@@ -29,7 +30,8 @@ use rayon::prelude::*;
 pub use arcs::{Arc, ArcFacts, Fragment};
 pub use error::{AnalysisError, CompilerException};
 pub use exclusion::{join_regex, ExcludeRegex};
-pub use source::read_python_source;
+pub use source::{decode_source, read_python_source};
+pub use structure::multiline_map_of;
 
 /// The CPython version whose compiler we emulate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,6 +83,14 @@ pub struct SourceAnalysis {
     pub multiline: HashMap<u32, u32>,
     /// The possible arcs, when they were asked for.
     pub arcs: Option<ArcFacts>,
+    /// Lines the compiler keeps in line tables, before exclusions and
+    /// first-line mapping (coverage.py's `raw_statements`).
+    pub raw_statements: BTreeSet<u32>,
+    /// Lines matching the exclusion regex itself, before suites spread it
+    /// (coverage.py's `raw_excluded`).
+    pub raw_excluded: BTreeSet<u32>,
+    /// Lines of docstrings (coverage.py's `raw_docstrings`).
+    pub docstrings: BTreeSet<u32>,
 }
 
 impl SourceAnalysis {

@@ -2,32 +2,64 @@
 //! token facts, compiled lines, then AST rules for docstrings, decorated
 //! definitions and irrefutable `case` clauses.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use ruff_python_ast::{ExceptHandler, Expr, ModModule, Pattern, Stmt};
-use ruff_python_parser::Parsed;
+use ruff_python_parser::{ParseErrorType, Parsed};
 use ruff_text_size::Ranged;
 
+use crate::bracket_match;
 use crate::compiled_lines::LineTableEmulator;
 use crate::exclusion::{excluded_suites, multiline_map, ExcludeRegex};
 use crate::line_index::LineIndex;
-use crate::syntax_checks::{parse_checked, ParseFailure};
+use crate::nesting::DeepTree;
+use crate::syntax_checks::{parse_checked, parse_tolerant, ParseFailure, SyntaxProblem};
 use crate::tokens::line_tokens;
-use crate::{AnalysisError, AnalysisOptions, SourceAnalysis};
+use crate::{AnalysisError, AnalysisOptions, PythonVersion, SourceAnalysis};
 
 pub fn analyze(text: &str, filename: &str, opts: &AnalysisOptions) -> Result<SourceAnalysis, AnalysisError> {
     check_null_bytes(text, filename)?;
     let index = LineIndex::new(text);
-    let parsed = parse_checked(text, opts.version, &index).map_err(|failure| match failure {
+    let parsed = parse(text, filename, opts.version, &index)?;
+    // Every walk below recurses as deep as the tree does.
+    parsed.depth().on_stack(|| analyze_parsed(parsed.get(), text, filename, &index, opts))
+}
+
+/// Only the multi-line statement map of `text` (coverage.py's
+/// `multiline_map_from_text`): tokens only, so text that tokenizes but does
+/// not parse (an indented fragment) has a map; what the tokenizer refuses
+/// (an unclosed bracket or string at the end, bad indentation) is NotPython.
+pub fn multiline_map_of(text: &str, version: PythonVersion) -> Result<HashMap<u32, u32>, AnalysisError> {
+    let index = LineIndex::new(text);
+    let refused = |p: SyntaxProblem| not_python("<string>", p.message, p.line);
+    let parsed = parse_tolerant(text, version, &index).map_err(refused)?;
+    let tokens = parsed.get().tokens();
+    let lexical = parsed.get().errors().iter().find(|e| matches!(e.error, ParseErrorType::Lexical(_)));
+    if let Some(err) = lexical {
+        return Err(not_python("<string>", err.error.to_string(), index.line_of(err.location.start().to_u32())));
+    }
+    if bracket_match::open_at_end(tokens, version) {
+        let last_line = index.line_of(text.len().try_into().unwrap_or(u32::MAX));
+        return Err(not_python("<string>", "EOF in multi-line statement".to_string(), last_line));
+    }
+    Ok(multiline_map(&line_tokens(tokens, text, &index)))
+}
+
+/// Parse with CPython's checks; failures as coverage.py reports them.
+fn parse(
+    text: &str,
+    filename: &str,
+    version: PythonVersion,
+    index: &LineIndex,
+) -> Result<DeepTree<Parsed<ModModule>>, AnalysisError> {
+    parse_checked(text, version, index).map_err(|failure| match failure {
         ParseFailure::Syntax(p) => not_python(filename, p.message, p.line),
         ParseFailure::TooDeep(kind) => AnalysisError::CompilerRefused {
             filename: filename.to_string(),
             exception: kind.into(),
-            message: kind.message(opts.version).to_string(),
+            message: kind.message(version).to_string(),
         },
-    })?;
-    // Every walk below recurses as deep as the tree does.
-    parsed.depth().on_stack(|| analyze_parsed(parsed.get(), text, filename, &index, opts))
+    })
 }
 
 fn not_python(filename: &str, message: String, line: u32) -> AnalysisError {
@@ -82,7 +114,7 @@ fn analyze_parsed(
         let through_ctxmgr = opts.version.exits_with_through_ctxmgr();
         crate::arcs::analyze_arcs(parsed.syntax(), index, &multiline, &raw, through_ctxmgr)
     });
-    Ok(SourceAnalysis { statements, excluded, multiline, arcs })
+    Ok(SourceAnalysis { statements, excluded, multiline, arcs, raw_statements: raw, raw_excluded: matched, docstrings })
 }
 
 /// The AST walk of `_raw_parse`: docstrings, and exclusions that spread.

@@ -6,10 +6,10 @@ use ruff_python_ast::{Mod, ModModule, PySourceType, Stmt};
 use ruff_python_parser::{ParseOptions, Parsed};
 use ruff_text_size::Ranged;
 
-use crate::bracket_scan;
 use crate::line_index::LineIndex;
 use crate::nesting::{self, DeepTree, TooDeep};
 use crate::PythonVersion;
+use crate::{bracket_match, bracket_scan};
 
 /// A syntax error: CPython-like message and 1-based line.
 #[derive(Debug, Clone)]
@@ -38,9 +38,53 @@ pub fn parse_checked(
     version: PythonVersion,
     index: &LineIndex,
 ) -> Result<DeepTree<Parsed<ModModule>>, ParseFailure> {
+    let parsed = parse_tolerant(text, version, index)?;
+    bracket_match::check_pairs(parsed.get().tokens(), index)?;
+    let depth = parsed.depth();
+    let refusal = depth.refusal(version);
+    if refusal == Some(TooDeep::ParserStack) {
+        return Err(ParseFailure::TooDeep(TooDeep::ParserStack));
+    }
+    if let Some(err) = parsed.get().errors().first() {
+        let offset = err.location.start().to_u32();
+        let line = index.line_of(offset);
+        let problem = bracket_match::unclosed_at(parsed.get().tokens(), offset, line, index)
+            .unwrap_or_else(|| SyntaxProblem { message: cpython_wording(err.error.to_string()), line });
+        return Err(problem.into());
+    }
+    if let Some(err) = parsed.get().unsupported_syntax_errors().first() {
+        return Err(SyntaxProblem { message: err.to_string(), line: index.line_of(err.range.start().to_u32()) }.into());
+    }
+    if let Some(refusal) = refusal {
+        return Err(ParseFailure::TooDeep(refusal));
+    }
+    if !matches!(parsed.get().syntax(), Mod::Module(_)) {
+        return Err(SyntaxProblem { message: "not a module".to_string(), line: 1 }.into());
+    }
+    let module = parsed.map(|parsed| parsed.try_into_module().expect("checked to be a module"));
+    depth.on_stack(|| check_future_imports(module.get().syntax(), index))?;
+    Ok(module)
+}
+
+/// CPython's words for the parse errors where ruff's differ and CPython's
+/// are fixed; most of CPython's depend on its grammar's error rules.
+fn cpython_wording(message: String) -> String {
+    match message.as_str() {
+        "Unexpected indentation" => "unexpected indent".to_string(),
+        _ => message,
+    }
+}
+
+/// Parse `text` with errors left in the tree, refusing only what CPython's
+/// tokenizer refuses for size (nesting, indentation): enough for token facts.
+pub fn parse_tolerant(
+    text: &str,
+    version: PythonVersion,
+    index: &LineIndex,
+) -> Result<DeepTree<Parsed<Mod>>, SyntaxProblem> {
     let brackets = bracket_scan::scan(text, MAX_BRACKET_LEVELS);
     if let Some(line) = brackets.exceeded_at {
-        return Err(SyntaxProblem { message: "too many nested parentheses".into(), line }.into());
+        return Err(SyntaxProblem { message: "too many nested parentheses".into(), line });
     }
     let target = ruff_python_ast::PythonVersion { major: version.major, minor: version.minor };
     let options = ParseOptions::from(PySourceType::Python).with_target_version(target);
@@ -58,29 +102,7 @@ pub fn parse_checked(
     let parsed = DeepTree::new(parsed, depth);
     // The tokenizer's limits come first: CPython stops there before parsing.
     check_tokenizer_limits(parsed.get().tokens(), index)?;
-    let refusal = depth.refusal(version);
-    if refusal == Some(TooDeep::ParserStack) {
-        return Err(ParseFailure::TooDeep(TooDeep::ParserStack));
-    }
-    if let Some(err) = parsed.get().errors().first() {
-        return Err(SyntaxProblem {
-            message: err.error.to_string(),
-            line: index.line_of(err.location.start().to_u32()),
-        }
-        .into());
-    }
-    if let Some(err) = parsed.get().unsupported_syntax_errors().first() {
-        return Err(SyntaxProblem { message: err.to_string(), line: index.line_of(err.range.start().to_u32()) }.into());
-    }
-    if let Some(refusal) = refusal {
-        return Err(ParseFailure::TooDeep(refusal));
-    }
-    if !matches!(parsed.get().syntax(), Mod::Module(_)) {
-        return Err(SyntaxProblem { message: "not a module".to_string(), line: 1 }.into());
-    }
-    let module = parsed.map(|parsed| parsed.try_into_module().expect("checked to be a module"));
-    depth.on_stack(|| check_future_imports(module.get().syntax(), index))?;
-    Ok(module)
+    Ok(parsed)
 }
 
 /// CPython's tokenizer keeps at most 100 indentation levels (MAXINDENT)

@@ -17,6 +17,7 @@ mod errors;
 mod files;
 mod frame_code;
 mod lineset;
+mod parser;
 mod recorder;
 mod report;
 mod results;
@@ -33,6 +34,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     data::register(m)?;
     decider::register(m)?;
     files::register(m)?;
+    parser::register(m)?;
     report::register(m)?;
     results::register(m)?;
     text::register(m)?;
