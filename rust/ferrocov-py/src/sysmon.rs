@@ -208,8 +208,9 @@ struct MeasuredCode {
 struct CodeArcs {
     /// None: the bytecode could not be read (no arcs are recorded then).
     layout: Option<CodeLayout>,
-    /// Branch instructions with one direction seen: offset -> destination.
-    first_destinations: HashMap<u32, u32>,
+    /// Branch instructions with one direction seen: offset -> that
+    /// direction and how often it came again.
+    first_destinations: HashMap<u32, FirstDirection>,
     /// Probes by the offset whose INSTRUCTION event proves their arc.
     probes: HashMap<u32, Probe>,
     /// The probes not fired since the events were (re)started: their
@@ -240,6 +241,18 @@ impl CodeArcs {
         self.unfired = self.probes.keys().filter_map(|&at| Some((at, line(at)?))).collect();
     }
 }
+
+/// The one direction a branch has taken so far.
+struct FirstDirection {
+    dest: u32,
+    repeats: u32,
+}
+
+/// A branch that went the same way this often more is probed at its other
+/// destination where it can be (`CodeLayout::lone_other_direction`), and
+/// disabled: probing costs one INSTRUCTION event per instruction of the
+/// code object once, so it pays off only for branches that keep firing.
+const PROBE_AFTER_REPEATS: u32 = 8;
 
 /// What branch events need of a measured source file: its multi-line
 /// statements and its branch lines (None: unknown, every line counts).
@@ -373,19 +386,57 @@ impl SysmonCore {
         directional: bool,
     ) -> bool {
         let Some((file, arcs, facts, recorder)) = self.branch_parts(code) else { return true };
-        let seen = arcs.first_destinations.get(&source).copied();
-        if seen == Some(dest) {
-            return false;
-        }
+        let seen = arcs.first_destinations.get_mut(&source);
+        let seen_other = match seen {
+            Some(first) if first.dest == dest => {
+                first.repeats += 1;
+                return first.repeats == PROBE_AFTER_REPEATS && self.probe_other_direction(py, code, source, dest);
+            }
+            Some(_) => true,
+            None => false,
+        };
         let (Some(layout), Ok(ops)) = (&arcs.layout, Opcodes::get(py)) else { return true };
         if let Some((from, to)) = layout.resolve(ops, &facts.multiline, source, dest) {
             recorder.record_arc(file, from, to);
         }
-        if directional || seen.is_some() || !facts.is_branch_line(layout.line_at(source)) {
+        if directional || seen_other || !facts.is_branch_line(layout.line_at(source)) {
             return true;
         }
-        arcs.first_destinations.insert(source, dest);
+        arcs.first_destinations.insert(source, FirstDirection { dest, repeats: 0 });
         false
+    }
+
+    /// Put a probe on the other destination of the branch at `source`
+    /// (which keeps going to `taken`), if nothing else leads there; returns
+    /// whether it did, so that the branch's events can be disabled.
+    fn probe_other_direction(&mut self, py: Python<'_>, code: &Bound<'_, PyAny>, source: u32, taken: u32) -> bool {
+        let SysmonCore { recorder, measured_codes, monitoring, .. } = self;
+        let (Some(monitoring), Some(measured)) =
+            (monitoring.as_ref(), measured_codes.get_mut(&(code.as_ptr() as usize)))
+        else {
+            return false;
+        };
+        let Some(arcs) = measured.arcs.as_mut() else { return false };
+        let (Some(layout), Ok(ops)) = (&arcs.layout, Opcodes::get(py)) else { return false };
+        let Some(other) = layout.lone_other_direction(ops, source, taken) else { return false };
+        // Nothing but this branch reaches `other`, and it hasn't gone there:
+        // `other` hasn't run, so its LINE event (which, disabled, would
+        // silence its INSTRUCTION event) hasn't been disabled either.
+        if arcs.probes.contains_key(&other) {
+            return false;
+        }
+        if arcs.probes.is_empty() {
+            // The code object's first probe: its INSTRUCTION events go on.
+            if let Err(err) = monitoring.set_local(py, code, monitoring.local_mask | monitoring.probe_mask) {
+                recorder.remember_error(err);
+                return false;
+            }
+        }
+        if let Some(line) = layout.line_at(other) {
+            arcs.unfired.insert(other, line);
+        }
+        arcs.probes.insert(other, Probe { at: other, source, dest: other });
+        true
     }
 
     /// Forget what branch events saw (after a restart of the events).

@@ -1,17 +1,20 @@
 //! Reading a code object's bytecode for the `sysmon` core's branch events:
 //! which line each instruction belongs to (here), where a branch's
 //! destination leads (`trail`: coverage.py's `BranchArcResolver`, done in
-//! Rust), and which instructions prove the arcs no BRANCH event shows
-//! (`probes`).
+//! Rust), which instructions prove the arcs no BRANCH event shows
+//! (`probes`), and which branches can be probed instead of kept armed
+//! (`directions`).
 //!
 //! The opcode numbers come from the running interpreter's `dis` module, so
 //! no per-version table is kept here.
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+mod directions;
 mod probes;
 mod trail;
 
@@ -35,6 +38,9 @@ pub struct Opcodes {
     /// it when the generator is first resumed.
     return_generator: Option<u8>,
     for_iter: Option<u8>,
+    /// How many instructions at its target FOR_ITER's exhaustion jumps
+    /// over: END_FOR on 3.12, END_FOR and POP_TOP on 3.13. They never run.
+    for_iter_skips: usize,
 }
 
 static OPCODES: OnceLock<Opcodes> = OnceLock::new();
@@ -71,6 +77,7 @@ impl Opcodes {
             }
         }
         let names: Vec<String> = dis.getattr("opname")?.extract()?;
+        let minor: u8 = py.import("sys")?.getattr("version_info")?.getattr("minor")?.extract()?;
         let mut backward_jumps = [false; 256];
         for (code, name) in names.iter().enumerate().take(256) {
             backward_jumps[code] = jumps[code] && name.contains("JUMP_BACKWARD");
@@ -89,6 +96,7 @@ impl Opcodes {
             end_async_for: op("END_ASYNC_FOR"),
             return_generator: op("RETURN_GENERATOR"),
             for_iter: op("FOR_ITER"),
+            for_iter_skips: if minor >= 13 { 2 } else { 1 },
         })
     }
 }
@@ -178,6 +186,23 @@ impl CodeLayout {
             targets.push(target * 2);
         }
         targets
+    }
+
+    /// Where a taken jump lands at run time: its target, except for
+    /// FOR_ITER, whose exhaustion skips the END_FOR (and, on 3.13, the
+    /// POP_TOP) it names as its target. `index`: offset -> position.
+    fn landing(
+        &self,
+        ops: &Opcodes,
+        ins: &Instruction,
+        instructions: &[Instruction],
+        index: &HashMap<usize, usize>,
+    ) -> Option<usize> {
+        let target = self.jump_target(ops, ins)?;
+        if Some(ins.op) != ops.for_iter {
+            return Some(target);
+        }
+        instructions.get(*index.get(&target)? + ops.for_iter_skips).map(|after| after.offset)
     }
 
     /// Where a jump instruction goes: jumps count from the end of its caches.

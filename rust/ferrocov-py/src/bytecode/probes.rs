@@ -79,6 +79,11 @@ impl CodeLayout {
         let mut probes = Vec::new();
         for entry in 0..instructions.len() {
             let Some(on) = line(entry).filter(|&l| is_branch_line(l)) else { continue };
+            if entry > 0 && predecessors[entry] == 0 {
+                // Never runs (FOR_ITER's skipped END_FOR, dead code): a probe
+                // there would never fire and would keep its line's LINE on.
+                continue;
+            }
             // Reached from elsewhere than the instruction before it.
             let fell_in = entry > 0 && falls_through(ops, &instructions[entry - 1]);
             let entered = !fell_in || line(entry - 1) != Some(on) || predecessors[entry] > u32::from(fell_in);
@@ -137,21 +142,19 @@ impl CodeLayout {
         None
     }
 
-    /// How many ways lead to each instruction: falling through, jumps, and
-    /// exception handlers.
+    /// How many ways lead to each instruction: falling through, jumps (as
+    /// they land: see `landing`), and exception handlers. Instructions that
+    /// never run (`never_run`) lead nowhere.
     fn predecessors(&self, ops: &Opcodes, instructions: &[Instruction], index: &HashMap<usize, usize>) -> Vec<u32> {
+        let dead = self.never_run(ops, instructions, index);
         let mut counts = vec![0u32; instructions.len()];
-        for (i, ins) in instructions.iter().enumerate() {
+        for (i, ins) in instructions.iter().enumerate().filter(|(i, _)| !dead.contains(i)) {
             if falls_through(ops, ins) && i + 1 < counts.len() {
                 counts[i + 1] += 1;
             }
             if ops.jumps[ins.op as usize] {
-                if let Some(&target) = self.jump_target(ops, ins).and_then(|t| index.get(&t)) {
+                if let Some(&target) = self.landing(ops, ins, instructions, index).and_then(|t| index.get(&t)) {
                     counts[target] += 1;
-                    // FOR_ITER's exhaustion lands past its END_FOR.
-                    if Some(ins.op) == ops.for_iter && target + 1 < counts.len() {
-                        counts[target + 1] += 1;
-                    }
                 }
             }
         }
@@ -162,10 +165,39 @@ impl CodeLayout {
         }
         counts
     }
+
+    /// The instructions FOR_ITER's exhaustion jumps over when nothing else
+    /// leads to them (indexes into `instructions`): the END_FOR it names,
+    /// and on 3.13 the POP_TOP after it.
+    pub(super) fn never_run(
+        &self,
+        ops: &Opcodes,
+        instructions: &[Instruction],
+        index: &HashMap<usize, usize>,
+    ) -> HashSet<usize> {
+        let handlers: HashSet<usize> = self.handler_targets().into_iter().collect();
+        let mut dead = HashSet::new();
+        for ins in instructions.iter().filter(|ins| Some(ins.op) == ops.for_iter) {
+            let Some(&target) = self.jump_target(ops, ins).and_then(|t| index.get(&t)) else { continue };
+            for skipped in target..(target + ops.for_iter_skips).min(instructions.len()) {
+                let offset = instructions[skipped].offset;
+                let fell_in =
+                    skipped > 0 && !dead.contains(&(skipped - 1)) && falls_through(ops, &instructions[skipped - 1]);
+                let jumped_to = instructions.iter().any(|other| {
+                    ops.jumps[other.op as usize] && self.landing(ops, other, instructions, index) == Some(offset)
+                });
+                if fell_in || jumped_to || handlers.contains(&offset) {
+                    break;
+                }
+                dead.insert(skipped);
+            }
+        }
+        dead
+    }
 }
 
 /// Whether the instruction after `ins` can run next.
-fn falls_through(ops: &Opcodes, ins: &Instruction) -> bool {
+pub(super) fn falls_through(ops: &Opcodes, ins: &Instruction) -> bool {
     let op = ins.op as usize;
     let stops = (ops.jumps[op] && ops.always_jumps[op])
         || (ops.returns[op] && Some(ins.op) != ops.return_generator)
