@@ -274,6 +274,24 @@ def test_most_branch_programs_have_branch_lines() -> None:
     assert len(branchy) >= 50
 
 
+def test_two_files_under_one_name(tmp_path: Path, oracle_bin: Path, ferrocov_bin: Path) -> None:
+    """Two sources holding the same relative name: one <class> (the later
+    file's), the counts of both in its package and the totals."""
+    write_files(
+        tmp_path,
+        {
+            "a/m.py": "x = 1\nif x == 2:\n    y = 1\n",
+            "b/m.py": "z = 1\n",
+            "main.py": 'import runpy\nrunpy.run_path("a/m.py")\nrunpy.run_path("b/m.py")\n',
+            ".coveragerc": "[run]\nsource = a\n    b\n",
+        },
+    )
+    assert coverage_cmd(oracle_bin, tmp_path, "run", "main.py").returncode == 0
+    theirs, ours = both_xml(tmp_path, oracle_bin, ferrocov_bin)
+    assert theirs.count(b"<class ") == 1 and b'lines-valid="4"' in theirs
+    assert normalized(ours) == normalized(theirs)
+
+
 def test_our_own_measurement_reports_the_same(tmp_path: Path, oracle_bin: Path, ferrocov_bin: Path) -> None:
     """End to end: each tool measures and reports the project itself."""
     documents = []

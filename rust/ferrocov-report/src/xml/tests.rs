@@ -150,3 +150,30 @@ fn packages_and_classes_sort_as_humans_do() {
     assert!(at("name=\"p2\"") < at("name=\"p10\""));
     assert!(at("filename=\"p2/m9.py\"") < at("filename=\"p2/m10.py\""));
 }
+
+#[test]
+fn branch_lines_show_floored_percentages_and_exits() {
+    // Line 2 may go to 3, 4 or leave the function; only the exit was not taken.
+    let file = branch_result(&[1, 2, 3, 4], &[], &[(2, 3), (2, 4), (2, -1)], &[(2, 3), (2, 4)]);
+    let (text, pc) = render(&[("/tmp/xp/m.py", "m.py", &file)], &options(true));
+    assert!(
+        text.contains("<line number=\"2\" hits=\"1\" branch=\"true\" condition-coverage=\"66% (2/3)\" missing-branches=\"exit\"/>"),
+        "{text}"
+    );
+    assert!(text.contains("branches-valid=\"3\" branches-covered=\"2\" branch-rate=\"0.6667\""), "{text}");
+    assert_eq!(pc, 600.0 / 7.0);
+}
+
+#[test]
+fn a_name_taken_twice_keeps_the_last_class_and_both_counts() {
+    // Two files reported under one name (each under its own source).
+    let first = line_result(&[1, 2], &[2]);
+    let second = line_result(&[1], &[]);
+    let mut opts = options(false);
+    opts.sources = vec!["/a".into(), "/b".into()];
+    let (text, _) = render(&[("/a/m.py", "/a/m.py", &first), ("/b/m.py", "/b/m.py", &second)], &opts);
+    assert_eq!(text.matches("<class ").count(), 1, "{text}");
+    assert!(text.contains("<class name=\"m.py\" filename=\"m.py\" complexity=\"0\" line-rate=\"1\""), "{text}");
+    assert!(text.contains("<package name=\".\" line-rate=\"0.6667\""), "{text}");
+    assert!(text.contains("lines-valid=\"3\" lines-covered=\"2\""), "{text}");
+}
