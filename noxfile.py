@@ -89,8 +89,9 @@ def fuzz(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The pytest suite, through the installed wheel, with the oracle beside it."""
-    session.install("pytest", "pytest-xdist")
+    """The pytest suite, through the installed wheel, with the oracle beside it
+    (lxml validates the XML report against the Cobertura DTD)."""
+    session.install("pytest", "pytest-xdist", "lxml")
     install_ferrocov(session)
     session.run("pytest", *(session.posargs or ["tests", "-n", "2"]))
 

@@ -302,6 +302,24 @@ def test_file_report_is_written_or_warned_about(ferrocov_bin, project, report, w
         assert "CovReportWarning" in ours.stdout
 
 
+@pytest.mark.parametrize("report", ["xml:out/cov.xml", "xml"])
+def test_xml_report_is_pytest_covs(ferrocov_bin, oracle_bin, project, report):
+    """`--cov-report=xml[:DEST]`: the same line in the coverage section and
+    the same document (timestamp and project directory aside)."""
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *SOURCES, "--cov-branch", f"--cov-report={report}")
+    dest = report.partition(":")[2] or "coverage.xml"
+    assert f"Coverage XML written to file {dest}" in theirs.coverage_section()
+    assert_same(ours, theirs)
+
+    def document(root: Path) -> bytes:
+        text = (root / dest).read_bytes().replace(os.fsencode(root), b"<ROOT>")
+        return re.sub(rb' timestamp="\d+"', b' timestamp="T"', text)
+
+    theirs_doc = document(project.parent / "oracle")
+    assert b'branch="true"' in theirs_doc
+    assert document(project) == theirs_doc
+
+
 # -- what lands in the data file ---------------------------------------------
 
 DATA_DUMP = """

@@ -489,9 +489,32 @@ class Coverage:
         self._not_yet("HTML")
         return 0.0
 
-    def xml_report(self, *args: Any, **kwargs: Any) -> float:
-        self._not_yet("XML")
-        return 0.0
+    def xml_report(
+        self,
+        morfs: Any = None,
+        outfile: str | None = None,
+        ignore_errors: bool | None = None,
+        omit: str | list[str] | None = None,
+        include: str | list[str] | None = None,
+        contexts: list[str] | None = None,
+        skip_empty: bool | None = None,
+    ) -> float:
+        """Write the Cobertura XML report to `outfile` ("-": stdout; default
+        `[xml] output`); return the total percentage."""
+        from coverage.report import render_report
+        from coverage.xmlreport import XmlReporter
+
+        self._init()
+        with override_config(
+            self,
+            ignore_errors=ignore_errors,
+            report_omit=omit,
+            report_include=include,
+            xml_output=outfile,
+            report_contexts=contexts,
+            skip_empty=skip_empty,
+        ):
+            return render_report(self.config.xml_output, XmlReporter(self), morfs, self._message)
 
     def json_report(self, *args: Any, **kwargs: Any) -> float:
         self._not_yet("JSON")

@@ -8,13 +8,15 @@ Python objects and the engine's rows happens here; parsing the sources
 from __future__ import annotations
 
 import os
+import sys
 import types
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from coverage.exceptions import NoDataError, NoSource, NotPython
 from coverage.files import GlobMatcher, canonical_filename, prep_patterns, relative_filename
 from coverage.inorout import source_for_file
-from coverage.misc import join_regex
+from coverage.misc import ensure_dir_for_file, file_be_gone, join_regex
 from coverage.results import Analysis
 from ferrocov import _engine
 
@@ -22,14 +24,20 @@ if TYPE_CHECKING:
     from coverage.control import Coverage
 
 
-def _morf_filename(morf: Any) -> str:
-    """The source file of a module object or file name."""
+def _morf_source(morf: Any) -> str:
+    """The source file of a module object or file name, as it names itself
+    (coverage.py's `source_for_morf`: not made canonical)."""
     if isinstance(morf, types.ModuleType):
         filename = getattr(morf, "__file__", None)
         if not filename:
             raise NoSource(f"module {morf.__name__} has no file")
         morf = filename
-    return canonical_filename(source_for_file(os.fspath(morf)))
+    return source_for_file(os.fspath(morf))
+
+
+def _morf_filename(morf: Any) -> str:
+    """The canonical source file of a module object or file name."""
+    return canonical_filename(_morf_source(morf))
 
 
 def _should_be_python(filename: str) -> bool:
@@ -101,3 +109,32 @@ def summary_report(cov: Coverage, morfs: Any, outfile: IO[str]) -> float:
     text, total = _engine.render_text_report(rows, config.engine(), branches)
     outfile.write(text)
     return total
+
+
+class Reporter(Protocol):
+    """A report that writes one file (XML, JSON, LCOV)."""
+
+    report_type: str
+
+    def report(self, morfs: Any, outfile: IO[Any]) -> float:
+        """Write the report of `morfs` to `outfile`; return the total."""
+        ...
+
+
+def render_report(output_path: str, reporter: Reporter, morfs: Any, msgfn: Callable[[str], None]) -> float:
+    """Run a one-file report into `output_path` ("-": stdout), as coverage.py
+    does: the directory is made first, the file is opened before the report
+    runs and removed again if it fails, and "Wrote ..." follows success."""
+    if output_path == "-":
+        return reporter.report(morfs, outfile=sys.stdout)
+    ensure_dir_for_file(output_path)
+    finished = False
+    try:
+        with open(output_path, "wb") as outfile:
+            total = reporter.report(morfs, outfile=outfile)
+        msgfn(f"Wrote {reporter.report_type} to {output_path}")
+        finished = True
+        return total
+    finally:
+        if not finished:
+            file_be_gone(output_path)

@@ -67,6 +67,8 @@ __all__ = [
     "FileResult",
     "Numbers",
     "file_results",
+    "render_xml_report",
+    "xml_rate",
     "human_key",
     "Tracer",
 ]
@@ -519,6 +521,23 @@ def file_results(
     exclude: str | None = None,
     partial: str | None = None,
 ) -> list[FileResult | BaseException]: ...
+
+# --- xml.rs ---
+
+# files: (canonical filename, relative filename, results) in report order.
+# sources: the [run] source directories that exist; returns (document, total).
+def render_xml_report(
+    files: Sequence[tuple[str, str, FileResult]],
+    config: Config,
+    *,
+    sources: Sequence[str],
+    has_arcs: bool,
+    cwd: str,
+    version: str,
+    timestamp_ms: int,
+    url: str,
+) -> tuple[bytes, float]: ...
+def xml_rate(hit: int, num: int) -> str: ...
 
 # --- decider.rs ---
 

@@ -108,7 +108,13 @@ impl From<&FilesError> for Mapped {
 
 impl From<&ReportError> for Mapped {
     fn from(err: &ReportError) -> Self {
-        let class = if err.is_config_error() { Class::Config } else { Class::NoData };
+        let class = if err.is_config_error() {
+            Class::Config
+        } else if err.is_no_data() {
+            Class::NoData
+        } else {
+            Class::Coverage
+        };
         Mapped::new(class, err.to_string())
     }
 }
@@ -158,6 +164,7 @@ mod tests {
         let cases: Vec<(Mapped, Class)> = vec![
             (ReportError::NoData.into(), Class::NoData),
             (ReportError::NegativePrecision(-1).into(), Class::Config),
+            (ReportError::XmlEmptyPath.into(), Class::Coverage),
             (FilesError::AliasEndsWithWildcard.into(), Class::Config),
             (DataError::NoCombinePath("x".into()).into(), Class::NoData),
             (

@@ -24,6 +24,7 @@ mod results;
 mod sysmon;
 mod text;
 mod tracer;
+mod xml;
 
 #[pymodule]
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -39,5 +40,6 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     results::register(m)?;
     text::register(m)?;
     tracer::register(m)?;
+    xml::register(m)?;
     Ok(())
 }

@@ -28,6 +28,13 @@ fn arc_list(arcs: &BTreeSet<(i32, i32)>) -> Vec<(i32, i32)> {
     arcs.iter().copied().collect()
 }
 
+impl PyFileResult {
+    /// The results, for the renderers that take them as they are.
+    pub(crate) fn result(&self) -> &FileResult {
+        &self.inner
+    }
+}
+
 #[pymethods]
 impl PyFileResult {
     #[getter]

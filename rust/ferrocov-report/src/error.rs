@@ -20,12 +20,30 @@ pub enum ReportError {
     /// `--fail-under` outside 0..=100: a ConfigError.
     #[error("fail_under={} is invalid. Must be between 0 and 100.", py_float_str(*.0))]
     InvalidFailUnder(f64),
+    /// The XML report named a file by an empty path (coverage.py's
+    /// `os.path.relpath` raises ValueError on it).
+    #[error("no path specified")]
+    XmlEmptyPath,
+    /// Writing the XML document failed.
+    #[error("Couldn't write the XML report: {0}")]
+    XmlWrite(String),
 }
 
 impl ReportError {
-    /// True for the errors coverage.py raises as `ConfigError` (the rest is
-    /// `NoDataError`), so bindings can pick the exception class.
+    /// True for the errors coverage.py raises as `ConfigError`, so bindings
+    /// can pick the exception class.
     pub fn is_config_error(&self) -> bool {
-        !matches!(self, ReportError::NoData)
+        matches!(
+            self,
+            ReportError::InvalidSort(_)
+                | ReportError::UnknownFormat(_)
+                | ReportError::NegativePrecision(_)
+                | ReportError::InvalidFailUnder(_)
+        )
+    }
+
+    /// True for coverage's `NoDataError`.
+    pub fn is_no_data(&self) -> bool {
+        matches!(self, ReportError::NoData)
     }
 }

@@ -1,8 +1,9 @@
 //! ferrocov-report: coverage.py's reports rendered in Rust.
 //!
 //! So far the summary report (`coverage report`: text, markdown, total),
-//! the numbers behind it, the Missing-column formatting and the
-//! `--fail-under` check, all reproducing coverage.py 7.17.3 to the character.
+//! the Cobertura XML report (`coverage xml`), the numbers behind them, the
+//! Missing-column formatting and the `--fail-under` check, all reproducing
+//! coverage.py 7.17.3 to the character.
 
 mod display;
 mod error;
@@ -14,6 +15,7 @@ use ferrocov_pytext as pytext;
 mod rounding;
 mod summary;
 mod text_table;
+mod xml;
 
 pub use display::{display_covered, display_covered_checked};
 pub use error::ReportError;
@@ -25,3 +27,4 @@ pub use options::{ReportFormat, TextReportOptions};
 pub use pytext::neutralize_control;
 pub use pytext::{human_cmp, HumanKey};
 pub use summary::{render_text, FileRow, TextReport};
+pub use xml::{rate as xml_rate, render_xml, EscapeStyle, XmlFile, XmlReport, XmlReportOptions};
