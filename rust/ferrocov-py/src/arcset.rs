@@ -1,11 +1,11 @@
 //! A set of arcs `(from, to)` as a tracer collects them: each pair packed
 //! into one `u64` key, so recording an arc is one hash-set insert with no
 //! allocation once the set has grown.
-use std::collections::HashSet;
+use crate::fast_hash::IntSet;
 
 #[derive(Default, Debug, Clone)]
 pub struct ArcSet {
-    packed: HashSet<u64>,
+    packed: IntSet<u64>,
 }
 
 fn pack(from: i32, to: i32) -> u64 {

@@ -18,13 +18,13 @@
 //!   a line event records `last -> line`, a call records the entry (a
 //!   negative first line, or the resumed line), a return the exit, as
 //!   coverage.py's CTracer does.
-use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::OnceLock;
 
+use crate::fast_hash::IntMap;
 use crate::frame_code::{self, entry_line, is_real_return, FrameCode};
 use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
 use pyo3::ffi;
@@ -94,7 +94,7 @@ struct TracerCore {
     silenced: Vec<Py<PyAny>>,
     /// Measuring arcs: the last line of each measured frame, by frame
     /// address (entered at a call, removed at its return).
-    arc_frames: HashMap<usize, i32>,
+    arc_frames: IntMap<usize, i32>,
 }
 
 /// What to do with a frame's events, once its code object is decided.
@@ -308,7 +308,7 @@ impl CTracer {
             frame_code::load_opcodes(should_trace.py())?;
         }
         let recorder = Recorder::new(decider_from(should_trace)?, branch);
-        let core = TracerCore { recorder, silenced: Vec::new(), arc_frames: HashMap::new() };
+        let core = TracerCore { recorder, silenced: Vec::new(), arc_frames: IntMap::default() };
         Ok(CTracer {
             generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
             traces_arcs: branch,

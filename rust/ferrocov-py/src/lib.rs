@@ -14,6 +14,7 @@ mod ctrace;
 mod data;
 mod decider;
 mod errors;
+mod fast_hash;
 mod files;
 mod frame_code;
 mod lineset;

@@ -38,6 +38,7 @@ use pyo3::types::PyCFunction;
 use crate::bytecode::{CodeLayout, Opcodes, Probe};
 use crate::decider::FileDecider;
 use crate::errors;
+use crate::fast_hash::IntMap;
 use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
 
 /// The name `use_tool_id` registers, the one coverage.py uses, so tools
@@ -210,12 +211,12 @@ struct CodeArcs {
     layout: Option<CodeLayout>,
     /// Branch instructions with one direction seen: offset -> that
     /// direction and how often it came again.
-    first_destinations: HashMap<u32, FirstDirection>,
+    first_destinations: IntMap<u32, FirstDirection>,
     /// Probes by the offset whose INSTRUCTION event proves their arc.
-    probes: HashMap<u32, Probe>,
+    probes: IntMap<u32, Probe>,
     /// The probes not fired since the events were (re)started: their
     /// offsets and lines.
-    unfired: HashMap<u32, u32>,
+    unfired: IntMap<u32, u32>,
 }
 
 impl CodeArcs {
@@ -227,9 +228,9 @@ impl CodeArcs {
                 .into_iter()
                 .map(|p| (p.at, p))
                 .collect(),
-            _ => HashMap::new(),
+            _ => IntMap::default(),
         };
-        let mut arcs = CodeArcs { layout, first_destinations: HashMap::new(), probes, unfired: HashMap::new() };
+        let mut arcs = CodeArcs { layout, first_destinations: IntMap::default(), probes, unfired: IntMap::default() };
         arcs.reset();
         arcs
     }
@@ -293,9 +294,9 @@ impl FileFacts {
 struct SysmonCore {
     recorder: Recorder,
     /// Measured code objects by address: the LINE callback's lookup.
-    measured_codes: HashMap<usize, MeasuredCode>,
+    measured_codes: IntMap<usize, MeasuredCode>,
     /// Branch coverage: facts of measured files, by file id.
-    file_facts: HashMap<u32, FileFacts>,
+    file_facts: IntMap<u32, FileFacts>,
     /// Set while we hold the tool id.
     monitoring: Option<Monitoring>,
 }
@@ -699,8 +700,8 @@ impl SysmonTracer {
     pub fn new(should_trace: &Bound<'_, PyAny>, branch: bool) -> PyResult<Self> {
         let core = SysmonCore {
             recorder: Recorder::new(decider_from(should_trace)?, branch),
-            measured_codes: HashMap::new(),
-            file_facts: HashMap::new(),
+            measured_codes: IntMap::default(),
+            file_facts: IntMap::default(),
             monitoring: None,
         };
         Ok(SysmonTracer { core: GilRefCell::new(core) })
