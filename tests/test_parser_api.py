@@ -96,6 +96,54 @@ def test_other_broken_texts_are_not_python_for_both(oracle_python: Path) -> None
     assert {o["parser"].get("error") for o in ours} == {"NotPython"}
 
 
+BAD_ENCODINGS = {
+    "unknown.py": b"# coding: uft-8\nx = 1\n",
+    "bom_and_cookie.py": b"\xef\xbb\xbf# coding: latin-1\nx = 1\n",
+    "undeclared.py": b"x = '\xe9'\n",
+}
+
+READ_AND_ANALYZE = """
+import json, sys
+import coverage
+from coverage.python import get_python_source
+out = {}
+for path in sys.argv[1:]:
+    row = []
+    try:
+        get_python_source(path)
+        row.append("read")
+    except Exception as err:
+        row.append([type(err).__name__, str(err)])
+    cov = coverage.Coverage(data_file=None)
+    cov.start()
+    cov.stop()
+    try:
+        cov.analysis2(path)
+        row.append("analyzed")
+    except Exception as err:
+        row.append([type(err).__name__, str(err)])
+    out[path.rsplit("/", 1)[-1]] = row
+print(json.dumps(out))
+"""
+
+
+def test_bad_encodings_raise_syntax_error_as_coverage_does(tmp_path: Path, oracle_python: Path) -> None:
+    paths = []
+    for name, raw in BAD_ENCODINGS.items():
+        (tmp_path / name).write_bytes(raw)
+        paths.append(str(tmp_path / name))
+
+    def run(python: str | Path) -> dict:
+        out = subprocess.run(
+            [str(python), "-c", READ_AND_ANALYZE, *paths], capture_output=True, text=True, check=True, cwd=tmp_path
+        )
+        return json.loads(out.stdout)
+
+    ours, theirs = run(sys.executable), run(oracle_python)
+    assert ours == theirs
+    assert {row[0][0] for row in ours.values()} == {"SyntaxError"}
+
+
 def test_broken_texts_name_the_file_and_line() -> None:
     parser = PythonParser(text="x = (\n", filename="broken.py")
     with pytest.raises(

@@ -10,6 +10,11 @@ pub enum AnalysisError {
     /// `line` is None where CPython's SyntaxError has no line number.
     #[error("Couldn't parse '{filename}' as Python source: {} at line {}", python_repr(message), shown_line(*line))]
     NotPython { filename: String, message: String, line: Option<u32> },
+    /// The source's encoding declaration names no codec, or its bytes don't
+    /// decode: coverage.py's reading of the source lets tokenize's
+    /// SyntaxError through ("unknown encoding: uft-8"), unwrapped.
+    #[error("{message}")]
+    BadEncoding { filename: String, message: String },
     /// CPython's `ast.parse()` refuses the source with an exception other
     /// than SyntaxError (too deep a tree); coverage.py
     /// lets that exception through, so we name it.

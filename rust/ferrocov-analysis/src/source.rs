@@ -29,18 +29,14 @@ fn describe_io_error(err: &std::io::Error, filename: &str) -> String {
     }
 }
 
-/// Turn file bytes into source text; encoding problems are `NotPython`.
+/// Turn file bytes into source text; encoding problems are `BadEncoding`.
 pub fn decode_source(raw: &[u8], filename: &str) -> Result<String, AnalysisError> {
     let bytes = normalize_bytes(raw);
-    let (encoding, body) = detect_encoding(&bytes).map_err(|message| AnalysisError::NotPython {
-        filename: filename.to_string(),
-        message,
-        line: Some(0),
-    })?;
-    let mut text = decode(encoding, body).ok_or_else(|| AnalysisError::NotPython {
+    let (encoding, body) = detect_encoding(&bytes)
+        .map_err(|message| AnalysisError::BadEncoding { filename: filename.to_string(), message })?;
+    let mut text = decode(encoding, body).ok_or_else(|| AnalysisError::BadEncoding {
         filename: filename.to_string(),
         message: format!("unknown encoding: {encoding}"),
-        line: Some(0),
     })?;
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
@@ -180,8 +176,9 @@ mod tests {
     }
 
     #[test]
-    fn bad_encodings_are_not_python() {
+    fn bad_encodings_are_syntax_errors() {
         let err = decode_source(b"# coding: uft-8\n", "x.py").unwrap_err();
+        assert!(matches!(err, AnalysisError::BadEncoding { .. }), "{err:?}");
         assert!(err.to_string().contains("unknown encoding: uft-8"), "{err}");
         let err = decode_source(b"\xef\xbb\xbf# coding: latin-1\n", "x.py").unwrap_err();
         assert!(err.to_string().contains("encoding problem: utf-8"), "{err}");

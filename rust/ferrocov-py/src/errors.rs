@@ -11,7 +11,7 @@ use ferrocov_config::ConfigError;
 use ferrocov_data::{DataError, ErrorClass};
 use ferrocov_files::FilesError;
 use ferrocov_report::ReportError;
-use pyo3::exceptions::{PyMemoryError, PyRecursionError};
+use pyo3::exceptions::{PyMemoryError, PyRecursionError, PySyntaxError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -36,6 +36,8 @@ pub enum Class {
     /// Builtins CPython's compiler raises, which coverage.py lets through.
     Memory,
     Recursion,
+    /// Python's SyntaxError (a bad encoding declaration).
+    Syntax,
 }
 
 /// An error on its way to Python.
@@ -79,6 +81,7 @@ fn build(py: Python<'_>, mapped: &Mapped) -> PyResult<PyErr> {
         Class::Memory if mapped.message.is_empty() => return Ok(PyMemoryError::new_err(())),
         Class::Memory => return Ok(PyMemoryError::new_err(mapped.message.clone())),
         Class::Recursion => return Ok(PyRecursionError::new_err(mapped.message.clone())),
+        Class::Syntax => return Ok(PySyntaxError::new_err(mapped.message.clone())),
         Class::Coverage => py.get_type::<classes::CoverageException>(),
         Class::Config => py.get_type::<classes::ConfigError>(),
         Class::Data => py.get_type::<classes::DataError>(),
@@ -135,6 +138,7 @@ impl From<&AnalysisError> for Mapped {
         let class = match err {
             AnalysisError::NoSource { .. } => Class::NoSource,
             AnalysisError::NotPython { .. } => Class::NotPython,
+            AnalysisError::BadEncoding { .. } => Class::Syntax,
             AnalysisError::CompilerRefused { exception: CompilerException::MemoryError, .. } => Class::Memory,
             AnalysisError::CompilerRefused { exception: CompilerException::RecursionError, .. } => Class::Recursion,
             AnalysisError::Internal { .. } => Class::Coverage,
