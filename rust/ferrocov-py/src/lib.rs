@@ -16,6 +16,7 @@ mod decider;
 mod errors;
 mod files;
 mod frame_code;
+mod json;
 mod lineset;
 mod parser;
 mod recorder;
@@ -35,6 +36,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     data::register(m)?;
     decider::register(m)?;
     files::register(m)?;
+    json::register(m)?;
     parser::register(m)?;
     report::register(m)?;
     results::register(m)?;

@@ -2,7 +2,7 @@
 //! `Analysis` compute them from a static analysis and the measured data.
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use ferrocov_analysis::SourceAnalysis;
+use ferrocov_analysis::{CodeRegion, SourceAnalysis};
 
 use crate::Numbers;
 
@@ -30,6 +30,10 @@ pub struct FileResult {
     /// Lines whose branches are not counted (`partial_branches`).
     pub no_branch: BTreeSet<u32>,
     pub numbers: Numbers,
+    /// The source's functions and classes, for the JSON and LCOV reports.
+    pub regions: Vec<CodeRegion>,
+    /// The source's number of lines (`len(source.splitlines())`).
+    pub line_count: u32,
 }
 
 impl FileResult {
@@ -43,6 +47,8 @@ impl FileResult {
             excluded: source.excluded.clone(),
             missing: source.statements.difference(&executed).copied().collect(),
             executed,
+            regions: source.regions.clone(),
+            line_count: source.line_count,
             ..FileResult::default()
         };
         if let Some(arcs) = &measured.arcs {
@@ -56,7 +62,7 @@ impl FileResult {
         result
     }
 
-    fn count(&self) -> Numbers {
+    pub(crate) fn count(&self) -> Numbers {
         let mut numbers = Numbers {
             n_files: 1,
             n_statements: self.statements.len() as u64,
