@@ -337,6 +337,19 @@ def test_json_report_is_pytest_covs(ferrocov_bin, oracle_bin, project, report):
     assert document(project) == theirs_doc
 
 
+@pytest.mark.parametrize("report", ["lcov:out/cov.lcov", "lcov"])
+def test_lcov_report_is_pytest_covs(ferrocov_bin, oracle_bin, project, report):
+    """`--cov-report=lcov[:DEST]`: the same line in the coverage section and
+    the same records."""
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *SOURCES, "--cov-branch", f"--cov-report={report}")
+    dest = report.partition(":")[2] or "coverage.lcov"
+    assert f"Coverage LCOV written to file {dest}" in theirs.coverage_section()
+    assert_same(ours, theirs)
+    theirs_doc = (project.parent / "oracle" / dest).read_bytes()
+    assert b"BRDA:" in theirs_doc and b"FN:" in theirs_doc
+    assert (project / dest).read_bytes() == theirs_doc
+
+
 # -- what lands in the data file ---------------------------------------------
 
 DATA_DUMP = """

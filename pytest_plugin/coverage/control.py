@@ -545,9 +545,30 @@ class Coverage:
         ):
             return render_report(self.config.json_output, JsonReporter(self), morfs, self._message)
 
-    def lcov_report(self, *args: Any, **kwargs: Any) -> float:
-        self._not_yet("LCOV")
-        return 0.0
+    def lcov_report(
+        self,
+        morfs: Any = None,
+        outfile: str | None = None,
+        ignore_errors: bool | None = None,
+        omit: str | list[str] | None = None,
+        include: str | list[str] | None = None,
+        contexts: list[str] | None = None,
+    ) -> float:
+        """Write the LCOV report to `outfile` ("-": stdout; default
+        `[lcov] output`); return the total percentage."""
+        from coverage.lcovreport import LcovReporter
+        from coverage.report import render_report
+
+        self._init()
+        with override_config(
+            self,
+            ignore_errors=ignore_errors,
+            report_omit=omit,
+            report_include=include,
+            lcov_output=outfile,
+            report_contexts=contexts,
+        ):
+            return render_report(self.config.lcov_output, LcovReporter(self), morfs, self._message)
 
     def sys_info(self) -> list[tuple[str, Any]]:
         """(key, value) pairs describing this installation and run."""

@@ -68,6 +68,8 @@ __all__ = [
     "Numbers",
     "file_results",
     "render_json_report",
+    "render_lcov_report",
+    "lcov_line_hash",
     "render_xml_report",
     "xml_rate",
     "human_key",
@@ -535,6 +537,13 @@ def render_json_report(
     version: str,
     timestamp: str,
 ) -> tuple[bytes, int, float]: ...
+
+# --- lcov.rs ---
+
+# files: (relative filename, source path, results); records are sorted by
+# relative filename. Returns (report, total statements, total percentage).
+def render_lcov_report(files: Sequence[tuple[str, str, FileResult]], config: Config) -> tuple[bytes, int, float]: ...
+def lcov_line_hash(line: str) -> str: ...
 
 # --- xml.rs ---
 

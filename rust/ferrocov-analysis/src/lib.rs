@@ -31,7 +31,7 @@ use rayon::prelude::*;
 pub use arcs::{Arc, ArcFacts, Fragment};
 pub use error::{AnalysisError, CompilerException};
 pub use exclusion::{join_regex, ExcludeRegex};
-pub use regions::{splitlines_count, CodeRegion, RegionKind};
+pub use regions::{splitlines, splitlines_count, CodeRegion, RegionKind};
 pub use source::{decode_source, read_python_source};
 pub use structure::multiline_map_of;
 

@@ -17,6 +17,7 @@ mod errors;
 mod files;
 mod frame_code;
 mod json;
+mod lcov;
 mod lineset;
 mod parser;
 mod recorder;
@@ -37,6 +38,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decider::register(m)?;
     files::register(m)?;
     json::register(m)?;
+    lcov::register(m)?;
     parser::register(m)?;
     report::register(m)?;
     results::register(m)?;

@@ -2,7 +2,7 @@
 //!
 //! So far the summary report (`coverage report`: text, markdown, total),
 //! the Cobertura XML report (`coverage xml`), the JSON report (`coverage
-//! json`), the numbers behind them, the
+//! json`), the LCOV report (`coverage lcov`), the numbers behind them, the
 //! Missing-column formatting and the `--fail-under` check, all reproducing
 //! coverage.py 7.17.3 to the character.
 
@@ -10,6 +10,7 @@ mod display;
 mod error;
 mod fail_under;
 mod json;
+mod lcov;
 mod markdown_table;
 mod missing;
 mod options;
@@ -25,6 +26,7 @@ pub use error::ReportError;
 pub use fail_under::{format_fail_under_msg, should_fail_under};
 pub use ferrocov_results::Numbers;
 pub use json::{float_repr, render_json, JsonFile, JsonReport, JsonReportOptions, LineContexts};
+pub use lcov::{line_hash as lcov_line_hash, render_lcov, LcovFile, LcovReport};
 pub use markdown_table::escape_markdown;
 pub use missing::{format_lines, LineNo};
 pub use options::{ReportFormat, TextReportOptions};

@@ -34,6 +34,9 @@ pub struct FileResult {
     pub regions: Vec<CodeRegion>,
     /// The source's number of lines (`len(source.splitlines())`).
     pub line_count: u32,
+    /// What each possible arc out of a branch line does ("jump to line
+    /// 7"), for the LCOV report's branch records.
+    pub branch_descriptions: BTreeMap<(i32, i32), String>,
 }
 
 impl FileResult {
@@ -57,6 +60,13 @@ impl FileResult {
             result.arcs_executed = executed_arcs(source, arcs);
             result.exit_counts = source.exit_counts();
             result.no_branch = no_branch;
+            let branch_lines: BTreeSet<u32> = result.branch_lines().into_iter().collect();
+            result.branch_descriptions = result
+                .arc_possibilities
+                .iter()
+                .filter(|(from, _)| is_in(&branch_lines, *from))
+                .map(|&(from, to)| ((from, to), source.arc_description(from, to)))
+                .collect();
         }
         result.numbers = result.count();
         result
