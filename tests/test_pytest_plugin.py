@@ -320,6 +320,36 @@ def test_xml_report_is_pytest_covs(ferrocov_bin, oracle_bin, project, report):
     assert document(project) == theirs_doc
 
 
+@pytest.mark.parametrize("report", ["json:out/cov.json", "json"])
+def test_json_report_is_pytest_covs(ferrocov_bin, oracle_bin, project, report):
+    """`--cov-report=json[:DEST]`: the same line in the coverage section and
+    the same document (timestamp aside)."""
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *SOURCES, "--cov-branch", f"--cov-report={report}")
+    dest = report.partition(":")[2] or "coverage.json"
+    assert f"Coverage JSON written to file {dest}" in theirs.coverage_section()
+    assert_same(ours, theirs)
+
+    def document(root: Path) -> bytes:
+        return re.sub(rb'"timestamp": "[^"]*"', b'"timestamp": "T"', (root / dest).read_bytes())
+
+    theirs_doc = document(project.parent / "oracle")
+    assert b'"executed_branches": [[' in theirs_doc and b'"functions": {' in theirs_doc
+    assert document(project) == theirs_doc
+
+
+@pytest.mark.parametrize("report", ["lcov:out/cov.lcov", "lcov"])
+def test_lcov_report_is_pytest_covs(ferrocov_bin, oracle_bin, project, report):
+    """`--cov-report=lcov[:DEST]`: the same line in the coverage section and
+    the same records."""
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *SOURCES, "--cov-branch", f"--cov-report={report}")
+    dest = report.partition(":")[2] or "coverage.lcov"
+    assert f"Coverage LCOV written to file {dest}" in theirs.coverage_section()
+    assert_same(ours, theirs)
+    theirs_doc = (project.parent / "oracle" / dest).read_bytes()
+    assert b"BRDA:" in theirs_doc and b"FN:" in theirs_doc
+    assert (project / dest).read_bytes() == theirs_doc
+
+
 # -- what lands in the data file ---------------------------------------------
 
 DATA_DUMP = """

@@ -516,13 +516,59 @@ class Coverage:
         ):
             return render_report(self.config.xml_output, XmlReporter(self), morfs, self._message)
 
-    def json_report(self, *args: Any, **kwargs: Any) -> float:
-        self._not_yet("JSON")
-        return 0.0
+    def json_report(
+        self,
+        morfs: Any = None,
+        outfile: str | None = None,
+        ignore_errors: bool | None = None,
+        omit: str | list[str] | None = None,
+        include: str | list[str] | None = None,
+        contexts: list[str] | None = None,
+        pretty_print: bool | None = None,
+        show_contexts: bool | None = None,
+    ) -> float:
+        """Write the JSON report to `outfile` ("-": stdout; default
+        `[json] output`); return the total percentage."""
+        from coverage.jsonreport import JsonReporter
+        from coverage.report import render_report
 
-    def lcov_report(self, *args: Any, **kwargs: Any) -> float:
-        self._not_yet("LCOV")
-        return 0.0
+        self._init()
+        with override_config(
+            self,
+            ignore_errors=ignore_errors,
+            report_omit=omit,
+            report_include=include,
+            json_output=outfile,
+            report_contexts=contexts,
+            json_pretty_print=pretty_print,
+            json_show_contexts=show_contexts,
+        ):
+            return render_report(self.config.json_output, JsonReporter(self), morfs, self._message)
+
+    def lcov_report(
+        self,
+        morfs: Any = None,
+        outfile: str | None = None,
+        ignore_errors: bool | None = None,
+        omit: str | list[str] | None = None,
+        include: str | list[str] | None = None,
+        contexts: list[str] | None = None,
+    ) -> float:
+        """Write the LCOV report to `outfile` ("-": stdout; default
+        `[lcov] output`); return the total percentage."""
+        from coverage.lcovreport import LcovReporter
+        from coverage.report import render_report
+
+        self._init()
+        with override_config(
+            self,
+            ignore_errors=ignore_errors,
+            report_omit=omit,
+            report_include=include,
+            lcov_output=outfile,
+            report_contexts=contexts,
+        ):
+            return render_report(self.config.lcov_output, LcovReporter(self), morfs, self._message)
 
     def sys_info(self) -> list[tuple[str, Any]]:
         """(key, value) pairs describing this installation and run."""

@@ -323,7 +323,7 @@ class CoverageData:
 
     def contexts_by_lineno(self, filename: str) -> dict[int, list[str]]:
         """For each executed line of `filename`, the contexts that executed it."""
-        return self._engine.contexts_by_lineno(filename)
+        return dict(self._engine.contexts_by_lineno(filename))
 
     # -- serialization ----------------------------------------------------------
 

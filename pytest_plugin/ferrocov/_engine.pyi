@@ -67,6 +67,9 @@ __all__ = [
     "FileResult",
     "Numbers",
     "file_results",
+    "render_json_report",
+    "render_lcov_report",
+    "lcov_line_hash",
     "render_xml_report",
     "xml_rate",
     "human_key",
@@ -223,7 +226,7 @@ class CoverageData:
     def current_context(self) -> str | None: ...
     def lines(self, filename: str) -> list[int] | None: ...
     def arcs(self, filename: str) -> list[tuple[int, int]] | None: ...
-    def contexts_by_lineno(self, filename: str) -> dict[int, list[str]]: ...
+    def contexts_by_lineno(self, filename: str) -> list[tuple[int, list[str]]]: ...
     def measured_files(self) -> list[str]: ...
     def measured_contexts(self) -> list[str]: ...
     def contexts_with_ids(self) -> list[tuple[int, str]]: ...
@@ -521,6 +524,26 @@ def file_results(
     exclude: str | None = None,
     partial: str | None = None,
 ) -> list[FileResult | BaseException]: ...
+
+# --- json.rs ---
+
+# files: (relative filename, results, (line, contexts) pairs or None) in
+# report order; returns (document, total statements, total percentage).
+def render_json_report(
+    files: Sequence[tuple[str, FileResult, Sequence[tuple[int, Sequence[str]]] | None]],
+    config: Config,
+    *,
+    has_arcs: bool,
+    version: str,
+    timestamp: str,
+) -> tuple[bytes, int, float]: ...
+
+# --- lcov.rs ---
+
+# files: (relative filename, source path, results); records are sorted by
+# relative filename. Returns (report, total statements, total percentage).
+def render_lcov_report(files: Sequence[tuple[str, str, FileResult]], config: Config) -> tuple[bytes, int, float]: ...
+def lcov_line_hash(line: str) -> str: ...
 
 # --- xml.rs ---
 

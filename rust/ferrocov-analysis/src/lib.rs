@@ -17,6 +17,7 @@ mod exclusion;
 mod first_constant;
 mod line_index;
 mod nesting;
+mod regions;
 mod source;
 mod structure;
 mod syntax_checks;
@@ -30,6 +31,7 @@ use rayon::prelude::*;
 pub use arcs::{Arc, ArcFacts, Fragment};
 pub use error::{AnalysisError, CompilerException};
 pub use exclusion::{join_regex, ExcludeRegex};
+pub use regions::{splitlines, splitlines_count, CodeRegion, RegionKind};
 pub use source::{decode_source, read_python_source};
 pub use structure::multiline_map_of;
 
@@ -91,6 +93,11 @@ pub struct SourceAnalysis {
     pub raw_excluded: BTreeSet<u32>,
     /// Lines of docstrings (coverage.py's `raw_docstrings`).
     pub docstrings: BTreeSet<u32>,
+    /// The functions and classes (coverage.py's `code_regions()`), in the
+    /// order they are defined.
+    pub regions: Vec<CodeRegion>,
+    /// How many lines the source has, as `str.splitlines()` counts them.
+    pub line_count: u32,
 }
 
 impl SourceAnalysis {

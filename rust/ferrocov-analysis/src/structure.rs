@@ -114,7 +114,19 @@ fn analyze_parsed(
         let through_ctxmgr = opts.version.exits_with_through_ctxmgr();
         crate::arcs::analyze_arcs(parsed.syntax(), index, &multiline, &raw, through_ctxmgr)
     });
-    Ok(SourceAnalysis { statements, excluded, multiline, arcs, raw_statements: raw, raw_excluded: matched, docstrings })
+    let regions = crate::regions::code_regions(parsed.syntax(), index);
+    let line_count = crate::regions::splitlines_count(text);
+    Ok(SourceAnalysis {
+        statements,
+        excluded,
+        multiline,
+        arcs,
+        raw_statements: raw,
+        raw_excluded: matched,
+        docstrings,
+        regions,
+        line_count,
+    })
 }
 
 /// The AST walk of `_raw_parse`: docstrings, and exclusions that spread.

@@ -69,7 +69,8 @@ fn lines_round_trip_with_contexts() {
     assert_eq!(again.lines("nope.py").unwrap(), None);
     assert!(!again.has_arcs());
     assert_eq!(again.measured_contexts().unwrap(), ["test_a", "test_b"]);
-    let by_line = again.contexts_by_lineno("a.py").unwrap();
+    let by_line: std::collections::BTreeMap<u32, Vec<String>> =
+        again.contexts_by_lineno("a.py").unwrap().into_iter().collect();
     assert_eq!(by_line[&2], ["test_a", "test_b"]);
     assert_eq!(by_line[&5], ["test_b"]);
     again.set_query_contexts(Some(&["_a$"])).unwrap();

@@ -5,7 +5,6 @@
 //! once; waiting for the mutex and slow SQLite work happen with the GIL
 //! released, so a thread holding the lock is never stuck waiting for the GIL.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -245,7 +244,8 @@ impl PyCoverageData {
         self.run(py, |d| d.arcs(&filename))
     }
 
-    fn contexts_by_lineno(&self, py: Python<'_>, filename: String) -> PyResult<BTreeMap<u32, Vec<String>>> {
+    /// `(line, contexts)` pairs in the order coverage.py's dict has them.
+    fn contexts_by_lineno(&self, py: Python<'_>, filename: String) -> PyResult<Vec<(u32, Vec<String>)>> {
         self.run(py, |d| d.contexts_by_lineno(&filename))
     }
 

@@ -17,6 +17,8 @@ mod errors;
 mod fast_hash;
 mod files;
 mod frame_code;
+mod json;
+mod lcov;
 mod lineset;
 mod parser;
 mod recorder;
@@ -36,6 +38,8 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     data::register(m)?;
     decider::register(m)?;
     files::register(m)?;
+    json::register(m)?;
+    lcov::register(m)?;
     parser::register(m)?;
     report::register(m)?;
     results::register(m)?;

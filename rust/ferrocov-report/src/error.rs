@@ -27,6 +27,9 @@ pub enum ReportError {
     /// Writing the XML document failed.
     #[error("Couldn't write the XML report: {0}")]
     XmlWrite(String),
+    /// Serializing the JSON document failed.
+    #[error("Couldn't write the JSON report: {0}")]
+    JsonWrite(String),
 }
 
 impl ReportError {

@@ -1,17 +1,21 @@
 //! ferrocov-report: coverage.py's reports rendered in Rust.
 //!
 //! So far the summary report (`coverage report`: text, markdown, total),
-//! the Cobertura XML report (`coverage xml`), the numbers behind them, the
+//! the Cobertura XML report (`coverage xml`), the JSON report (`coverage
+//! json`), the LCOV report (`coverage lcov`), the numbers behind them, the
 //! Missing-column formatting and the `--fail-under` check, all reproducing
 //! coverage.py 7.17.3 to the character.
 
 mod display;
 mod error;
 mod fail_under;
+mod json;
+mod lcov;
 mod markdown_table;
 mod missing;
 mod options;
 use ferrocov_pytext as pytext;
+mod regions;
 mod rounding;
 mod summary;
 mod text_table;
@@ -21,6 +25,8 @@ pub use display::{display_covered, display_covered_checked};
 pub use error::ReportError;
 pub use fail_under::{format_fail_under_msg, should_fail_under};
 pub use ferrocov_results::Numbers;
+pub use json::{float_repr, render_json, JsonFile, JsonReport, JsonReportOptions, LineContexts};
+pub use lcov::{line_hash as lcov_line_hash, render_lcov, LcovFile, LcovReport};
 pub use markdown_table::escape_markdown;
 pub use missing::{format_lines, LineNo};
 pub use options::{ReportFormat, TextReportOptions};

@@ -2,7 +2,7 @@
 //! `Analysis` compute them from a static analysis and the measured data.
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use ferrocov_analysis::SourceAnalysis;
+use ferrocov_analysis::{CodeRegion, SourceAnalysis};
 
 use crate::Numbers;
 
@@ -30,6 +30,13 @@ pub struct FileResult {
     /// Lines whose branches are not counted (`partial_branches`).
     pub no_branch: BTreeSet<u32>,
     pub numbers: Numbers,
+    /// The source's functions and classes, for the JSON and LCOV reports.
+    pub regions: Vec<CodeRegion>,
+    /// The source's number of lines (`len(source.splitlines())`).
+    pub line_count: u32,
+    /// What each possible arc out of a branch line does ("jump to line
+    /// 7"), for the LCOV report's branch records.
+    pub branch_descriptions: BTreeMap<(i32, i32), String>,
 }
 
 impl FileResult {
@@ -43,6 +50,8 @@ impl FileResult {
             excluded: source.excluded.clone(),
             missing: source.statements.difference(&executed).copied().collect(),
             executed,
+            regions: source.regions.clone(),
+            line_count: source.line_count,
             ..FileResult::default()
         };
         if let Some(arcs) = &measured.arcs {
@@ -51,12 +60,19 @@ impl FileResult {
             result.arcs_executed = executed_arcs(source, arcs);
             result.exit_counts = source.exit_counts();
             result.no_branch = no_branch;
+            let branch_lines: BTreeSet<u32> = result.branch_lines().into_iter().collect();
+            result.branch_descriptions = result
+                .arc_possibilities
+                .iter()
+                .filter(|(from, _)| is_in(&branch_lines, *from))
+                .map(|&(from, to)| ((from, to), source.arc_description(from, to)))
+                .collect();
         }
         result.numbers = result.count();
         result
     }
 
-    fn count(&self) -> Numbers {
+    pub(crate) fn count(&self) -> Numbers {
         let mut numbers = Numbers {
             n_files: 1,
             n_statements: self.statements.len() as u64,

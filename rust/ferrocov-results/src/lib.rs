@@ -7,8 +7,10 @@
 
 mod file_result;
 mod file_results;
+mod narrow;
 mod numbers;
 
 pub use file_result::{FileResult, Measured};
 pub use file_results::{file_results, FileToReport, ResultOptions};
+pub use narrow::Narrower;
 pub use numbers::Numbers;

@@ -147,14 +147,16 @@ impl CoverageData {
         })
     }
 
-    /// For each executed line of `filename`, the contexts that executed it (sorted).
-    pub fn contexts_by_lineno(&mut self, filename: &str) -> Result<BTreeMap<u32, Vec<String>>> {
+    /// For each executed line of `filename`, the contexts that executed it
+    /// (sorted), the lines in the order the rows first name them, as
+    /// coverage.py's dict has them.
+    pub fn contexts_by_lineno(&mut self, filename: &str) -> Result<Vec<(u32, Vec<String>)>> {
         self.start_using()?;
         let Some(file_id) = self.file_id(filename) else {
             self.with_conn(|_, _| Ok(()))?;
-            return Ok(BTreeMap::new());
+            return Ok(Vec::new());
         };
-        let mut map: BTreeMap<u32, std::collections::BTreeSet<String>> = BTreeMap::new();
+        let mut map = FirstSeen::default();
         if self.has_arcs {
             let sql = format!(
                 "SELECT arc.fromno, arc.tono, context.context FROM arc, context \
@@ -171,7 +173,7 @@ impl CoverageData {
                         row.get(2).map_err(this.sql_err())?,
                     );
                     for line in [from, to].into_iter().filter(|&n| n > 0) {
-                        map.entry(line as u32).or_default().insert(context.clone());
+                        map.add(line as u32, &context);
                     }
                 }
                 Ok(())
@@ -189,13 +191,13 @@ impl CoverageData {
                     let bits: Vec<u8> = row.get(0).map_err(this.sql_err())?;
                     let context: String = row.get(1).map_err(this.sql_err())?;
                     for line in numbits_to_nums(&bits) {
-                        map.entry(line).or_default().insert(context.clone());
+                        map.add(line, &context);
                     }
                 }
                 Ok(())
             })?;
         }
-        Ok(map.into_iter().map(|(line, set)| (line, set.into_iter().collect())).collect())
+        Ok(map.finish())
     }
 
     /// Every measured file's lines in one query (reports read them all).
@@ -220,5 +222,26 @@ impl CoverageData {
             .collect::<Result<BTreeMap<_, _>>>();
         self.release_hold();
         result
+    }
+}
+
+/// Contexts by line, the lines kept in the order they were first added.
+#[derive(Default)]
+struct FirstSeen {
+    lines: Vec<(u32, std::collections::BTreeSet<String>)>,
+    positions: std::collections::HashMap<u32, usize>,
+}
+
+impl FirstSeen {
+    fn add(&mut self, line: u32, context: &str) {
+        let at = *self.positions.entry(line).or_insert_with(|| {
+            self.lines.push((line, std::collections::BTreeSet::new()));
+            self.lines.len() - 1
+        });
+        self.lines[at].1.insert(context.to_owned());
+    }
+
+    fn finish(self) -> Vec<(u32, Vec<String>)> {
+        self.lines.into_iter().map(|(line, set)| (line, set.into_iter().collect())).collect()
     }
 }
