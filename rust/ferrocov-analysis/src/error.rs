@@ -8,7 +8,7 @@ pub enum AnalysisError {
     NoSource { filename: String, reason: Option<String> },
     /// The file is not valid Python for the target version.
     /// `line` is None where CPython's SyntaxError has no line number.
-    #[error("Couldn't parse '{filename}' as Python source: {} at line {}", python_repr(message), shown_line(*line))]
+    #[error("Couldn't parse '{filename}' as Python source: {} at line {}", ferrocov_pytext::py_repr(message), shown_line(*line))]
     NotPython { filename: String, message: String, line: Option<u32> },
     /// The source's encoding declaration names no codec, or its bytes don't
     /// decode: coverage.py's reading of the source lets tokenize's
@@ -48,30 +48,6 @@ fn shown_line(line: Option<u32>) -> String {
     line.map_or_else(|| "None".to_string(), |line| line.to_string())
 }
 
-/// Python's `repr()` of a str, as coverage.py shows a SyntaxError's
-/// message: single quotes unless only double quotes avoid escaping.
-fn python_repr(text: &str) -> String {
-    let quote = if text.contains('\'') && !text.contains('"') { '"' } else { '\'' };
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push(quote);
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
-
 /// coverage says "No source for code: 'f'." when the file is missing, and
 /// adds the OSError when it exists but cannot be read.
 fn no_source_message(filename: &str, reason: Option<&str>) -> String {
@@ -83,13 +59,18 @@ fn no_source_message(filename: &str, reason: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::python_repr;
+    use super::AnalysisError;
+
+    fn shown(message: &str) -> String {
+        let err = AnalysisError::NotPython { filename: "f.py".into(), message: message.into(), line: Some(1) };
+        err.to_string().trim_start_matches("Couldn't parse 'f.py' as Python source: ").to_string()
+    }
 
     #[test]
-    fn repr_quotes_as_python_does() {
-        assert_eq!(python_repr("invalid syntax"), "'invalid syntax'");
-        assert_eq!(python_repr("unmatched ')'"), "\"unmatched ')'\"");
-        assert_eq!(python_repr("both ' and \""), "'both \\' and \"'");
-        assert_eq!(python_repr("a\\b\n"), "'a\\\\b\\n'");
+    fn messages_are_quoted_as_python_repr_does() {
+        assert_eq!(shown("invalid syntax"), "'invalid syntax' at line 1");
+        assert_eq!(shown("unmatched ')'"), "\"unmatched ')'\" at line 1");
+        assert_eq!(shown("both ' and \""), "'both \\' and \"' at line 1");
+        assert_eq!(shown("a\\b\n"), "'a\\\\b\\n' at line 1");
     }
 }
