@@ -408,3 +408,35 @@ def test_api_combine_debug_output(tmp_path: Path, ferrocov_bin: Path, oracle_pyt
         outputs.append(proc.stdout.replace(str(root), "<DIR>"))
     assert outputs[0] == outputs[1]
     assert "Skipping combining ourself" in outputs[0]
+
+
+# -- [paths] at report time ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "report",
+    [["report", "-m"], ["json", "-o", "-"], ["lcov", "-o", "-"], ["xml", "-o", "-"]],
+    ids=["text", "json", "lcov", "xml"],
+)
+def test_reports_apply_paths_without_a_combine(project: SideBySide, report: list[str]) -> None:
+    """coverage.py remaps the data by [paths] in memory before each report,
+    so data measured elsewhere reports under the local names."""
+    module = "def f(x):\n    if x:\n        return 1\n    return 2\n\nf(0)\n"
+    project.write({"src/mod.py": module, "elsewhere/src/mod.py": module, ".coveragerc": PATHS_RC})
+    assert_same(project.run("run", "--branch", "elsewhere/src/mod.py"))
+    for root in project.dirs.values():
+        shutil.rmtree(root / "elsewhere")
+    ours, oracle = project.run(*report)
+    scrub = re.compile(r'(timestamp="?|"timestamp": ")[^",]+|version="[^"]+"|"version": "[^"]+"|<source>[^<]+</source>')
+    assert (ours.returncode, scrub.sub("", ours.stdout)) == (oracle.returncode, scrub.sub("", oracle.stdout))
+    assert ours.returncode == 0 and "elsewhere" not in ours.stdout and "mod.py" in ours.stdout
+
+
+@pytest.mark.parametrize("contexts", ["first", "sec", "nothing-matches", "first|second"])
+def test_text_report_narrows_to_contexts(project: SideBySide, contexts: str) -> None:
+    """`report --contexts` counts only what ran in matching contexts (regexes)."""
+    project.write({"first.rc": "[run]\ncontext = first\n", "second.rc": "[run]\ncontext = second\n"})
+    assert_same(project.run("run", "-p", "--rcfile=first.rc", "prog.py", "3"))
+    assert_same(project.run("run", "-p", "--rcfile=second.rc", "prog.py", "0"))
+    assert_same(project.run("combine"))
+    assert_same(project.run("report", "-m", f"--contexts={contexts}"))

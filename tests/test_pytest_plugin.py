@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -392,14 +393,26 @@ def test_data_file_holds_the_same_lines(ferrocov_bin, oracle_bin, oracle_python,
     )
 
 
-def test_test_contexts_degrade_to_a_warning(ferrocov_bin, oracle_bin, project):
-    """Per-test contexts arrive with the contexts issue; until then the run
-    still measures, prints the same table, and says contexts were not recorded."""
-    ours, theirs = both(ferrocov_bin, oracle_bin, project, *SOURCES, "--cov-context=test", "--cov-report=term-missing")
+@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["serial", "xdist"])
+@pytest.mark.parametrize("branch", [[], ["--cov-branch"]], ids=["line", "branch"])
+@pytest.mark.parametrize("core", ["ctrace", "sysmon"])
+def test_test_contexts_are_recorded_as_pytest_cov_records_them(
+    ferrocov_bin, oracle_bin, oracle_python, project, xdist, branch, core
+):
+    """--cov-context=test: each line carries the "<nodeid>|setup/run/teardown"
+    contexts it ran in, the same as pytest-cov with coverage.py's CTracer,
+    whichever core ferrocov measures with (coverage.py's sysmon core can't)."""
+    if core == "sysmon" and sys.version_info < (3, 12):
+        pytest.skip("sys.monitoring is 3.12+")
+    args = [*SOURCES, "--cov-context=test", "--cov-report=term-missing", *branch, *xdist]
+    oracle_dir = fresh_copy(project, "oracle")
+    ours = run_pytest(ferrocov_bin, project, *args, env={"COVERAGE_CORE": core})
+    theirs = run_pytest(oracle_bin, oracle_dir, *args, env={"COVERAGE_CORE": "ctrace"})
     assert ours.returncode == theirs.returncode == 0, ours.stdout + ours.stderr
     assert ours.coverage_section() == theirs.coverage_section()
-    assert "PytestCovWarning" in ours.stdout + ours.stderr
-    assert "not supported by ferrocov yet" in ours.stdout + ours.stderr
+    dumped = read_data_file(oracle_python, project / ".coverage")
+    assert dumped == read_data_file(oracle_python, project.parent / "oracle" / ".coverage")
+    assert any(name.endswith("|run") for name in dumped["contexts"]), dumped["contexts"]
 
 
 def test_workers_in_other_directories_are_mapped_home(ferrocov_bin, oracle_bin, tmp_path):

@@ -92,6 +92,14 @@ class Collector:
         """Forget what was collected."""
         self._tracer.clear()
 
+    def switch_context(self, data: Any, context: str | None) -> str | None:
+        """File what ran so far under the current context, then record anew
+        (every line and arc seen again) under `context`; the previous
+        context is returned."""
+        self.flush_data(data)
+        self._tracer.clear()
+        return data.set_context(context)
+
     def flush_data(self, data: Any) -> bool:
         """Move collected lines into `data`; say whether anything ran."""
         if isinstance(self._should_trace, _engine.FileDecider):
@@ -102,12 +110,14 @@ class Collector:
         if self._tracer.branch:
             arcs: dict[str, list[tuple[int, int]]] = {}
             for filename, pairs in self._tracer.arcs().items():
-                arcs.setdefault(self._file_mapper(filename), []).extend(pairs)
+                if pairs:  # files with nothing new stay out, as in coverage.py
+                    arcs.setdefault(self._file_mapper(filename), []).extend(pairs)
             data.add_arcs(arcs)
         else:
             lines: dict[str, list[int]] = {}
             for filename, linenos in self._tracer.lines().items():
-                lines.setdefault(self._file_mapper(filename), []).extend(linenos)
+                if linenos:
+                    lines.setdefault(self._file_mapper(filename), []).extend(linenos)
             data.add_lines(lines)
         self._tracer.clear()
         return True

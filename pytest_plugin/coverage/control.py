@@ -217,6 +217,9 @@ class Coverage:
                 warn=self._warn,
                 no_disk=self._no_disk,
             )
+            if self._collector is not None and self.config.context:
+                # The static context labels everything this run records.
+                self._data.set_context(self.config.context)
 
     def _run_suffix(self) -> str | bool | None:
         """The data file suffix for a measured run (parallel or explicit)."""
@@ -294,10 +297,16 @@ class Coverage:
         os.kill(os.getpid(), signal.SIGTERM)
 
     def switch_context(self, new_context: str) -> str | None:
-        """Dynamic contexts arrive with the contexts issue; say so clearly."""
+        """Record what runs from now on under `new_context` (joined to the
+        static context with "|" when there is one); return the previous
+        context. Works with every core: the sysmon core re-arms the events
+        it had disabled, so lines already seen are recorded again."""
         if not self._started:
             raise CoverageException("Cannot switch context, coverage is not started")
-        raise NotImplementedError("Dynamic contexts are not supported by ferrocov yet")
+        assert self._collector is not None and self._data is not None
+        static = self.config.context
+        context = f"{static}|{new_context}" if static and new_context else (static or new_context)
+        return self._collector.switch_context(self._data, context)
 
     # -- data ----------------------------------------------------------------
 
@@ -367,6 +376,17 @@ class Coverage:
             keep=keep,
             message=self._message,
         )
+
+    def _prepare_data_for_reporting(self) -> None:
+        """Before a report, remap the data's file names by [paths], in memory,
+        as coverage.py does: data measured elsewhere reports under the local
+        names without a `combine`, and the data file is left as it was."""
+        if not self.config.paths:
+            return
+        measured = self.get_data()
+        mapped = CoverageData(warn=self._warn, no_disk=True)
+        mapped.update(measured, map_path=self._make_aliases().map)
+        self._data = mapped
 
     def _make_aliases(self) -> PathAliases:
         """The [paths] setting as path aliases: later entries map onto the first."""
@@ -464,6 +484,7 @@ class Coverage:
         from coverage.report import summary_report
 
         self._init()
+        self._prepare_data_for_reporting()
         with override_config(
             self,
             ignore_errors=ignore_errors,
@@ -505,6 +526,7 @@ class Coverage:
         from coverage.xmlreport import XmlReporter
 
         self._init()
+        self._prepare_data_for_reporting()
         with override_config(
             self,
             ignore_errors=ignore_errors,
@@ -533,6 +555,7 @@ class Coverage:
         from coverage.report import render_report
 
         self._init()
+        self._prepare_data_for_reporting()
         with override_config(
             self,
             ignore_errors=ignore_errors,
@@ -560,6 +583,7 @@ class Coverage:
         from coverage.report import render_report
 
         self._init()
+        self._prepare_data_for_reporting()
         with override_config(
             self,
             ignore_errors=ignore_errors,

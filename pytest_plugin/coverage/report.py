@@ -103,7 +103,9 @@ def analyze_morf(cov: Coverage, morf: Any) -> Analysis:
 def summary_report(cov: Coverage, morfs: Any, outfile: IO[str]) -> float:
     """Write the text report for `morfs` (default: all measured files)."""
     config = cov.config
-    branches = cov.get_data().has_arcs()
+    data = cov.get_data()
+    data.set_query_contexts(config.report_contexts)
+    branches = data.has_arcs()
     analyses = analyze_files(cov, _files_to_report(cov, morfs))
     rows = [a.report_row(branches) for a in analyses]
     text, total = _engine.render_text_report(rows, config.engine(), branches)

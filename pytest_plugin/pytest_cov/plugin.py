@@ -462,7 +462,6 @@ class TestContextPlugin:
 
     def __init__(self, cov_controller: Controller) -> None:
         self.cov_controller = cov_controller
-        self._unsupported = False
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         self.switch_context(item, "setup")
@@ -474,14 +473,8 @@ class TestContextPlugin:
         self.switch_context(item, "run")
 
     def switch_context(self, item: pytest.Item, when: str) -> None:
-        if self._unsupported or not self.cov_controller.started:
-            return
-        try:
+        if self.cov_controller.started:
             self.cov_controller.cov.switch_context(f"{item.nodeid}|{when}")
-        except NotImplementedError as exc:
-            # Say so once and run the tests anyway, without contexts.
-            self._unsupported = True
-            warnings.warn(PytestCovWarning(f"--cov-context=test is ignored: {exc}"), stacklevel=1)
 
 
 @pytest.fixture

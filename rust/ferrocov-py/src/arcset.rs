@@ -25,6 +25,10 @@ impl ArcSet {
         self.packed.clear();
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.packed.is_empty()
+    }
+
     /// The arcs, sorted.
     pub fn to_vec(&self) -> Vec<(i32, i32)> {
         let mut out: Vec<(i32, i32)> = self.packed.iter().map(|&key| unpack(key)).collect();

@@ -19,6 +19,10 @@ impl LineSet {
         self.words.clear();
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|&word| word == 0)
+    }
+
     /// The lines in increasing order.
     pub fn to_vec(&self) -> Vec<u32> {
         let mut out = Vec::new();

@@ -214,10 +214,15 @@ impl Recorder {
         if !self.take_activity() {
             return None;
         }
+        // Files with nothing new are left out, as coverage.py's collector
+        // does: handing them over would create the context in the data
+        // file even though nothing ran in it.
         let collected = if self.trace_arcs {
-            Collected::Arcs(self.files.iter().map(|file| (file.path.clone(), file.arcs.to_vec())).collect())
+            let files = self.files.iter().filter(|file| !file.arcs.is_empty());
+            Collected::Arcs(files.map(|file| (file.path.clone(), file.arcs.to_vec())).collect())
         } else {
-            Collected::Lines(self.files.iter().map(|file| (file.path.clone(), file.lines.to_vec())).collect())
+            let files = self.files.iter().filter(|file| !file.lines.is_empty());
+            Collected::Lines(files.map(|file| (file.path.clone(), file.lines.to_vec())).collect())
         };
         self.clear_lines();
         Some(collected)
