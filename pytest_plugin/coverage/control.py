@@ -522,7 +522,7 @@ class Coverage:
     ) -> float:
         """Write the Cobertura XML report to `outfile` ("-": stdout; default
         `[xml] output`); return the total percentage."""
-        from coverage.report import render_report
+        from coverage.report_core import render_report
         from coverage.xmlreport import XmlReporter
 
         self._init()
@@ -552,7 +552,7 @@ class Coverage:
         """Write the JSON report to `outfile` ("-": stdout; default
         `[json] output`); return the total percentage."""
         from coverage.jsonreport import JsonReporter
-        from coverage.report import render_report
+        from coverage.report_core import render_report
 
         self._init()
         self._prepare_data_for_reporting()
@@ -580,7 +580,7 @@ class Coverage:
         """Write the LCOV report to `outfile` ("-": stdout; default
         `[lcov] output`); return the total percentage."""
         from coverage.lcovreport import LcovReporter
-        from coverage.report import render_report
+        from coverage.report_core import render_report
 
         self._init()
         self._prepare_data_for_reporting()

@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 import sys
 import types
-from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any
 
 from coverage.exceptions import NoDataError, NoSource, NotPython
-from coverage.files import GlobMatcher, canonical_filename, prep_patterns, relative_filename
+from coverage.files import GlobMatcher, canonical_filename, prep_patterns, relative_filename, zip_location
 from coverage.inorout import source_for_file
-from coverage.misc import ensure_dir_for_file, file_be_gone, join_regex
+from coverage.misc import join_regex
+from coverage.python import get_python_source
 from coverage.results import Analysis
 from ferrocov import _engine
 
@@ -50,7 +50,12 @@ def _files_to_report(cov: Coverage, morfs: Any) -> list[tuple[str, str]]:
     """(data file name, source file name) pairs, filtered by include/omit."""
     data = cov.get_data()
     if not morfs:
-        names = [(name, name) for name in data.measured_files()]
+        # The data is read under the name the file mapper gives the file's
+        # reporter name (canonical unless relative_files), as in coverage.py:
+        # a relative name recorded without relative_files is not found again
+        # (its lines count as missing).
+        keep = cov.config.relative_files
+        names = [(cov._file_mapper(name if keep else canonical_filename(name)), name) for name in data.measured_files()]
     else:
         if not isinstance(morfs, (list, tuple, set)):
             morfs = [morfs]
@@ -70,13 +75,28 @@ def _files_to_report(cov: Coverage, morfs: Any) -> list[tuple[str, str]]:
     return sorted(names, key=lambda pair: pair[1])
 
 
+def _zipped_sources(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The text of sources that are modules inside zip files (the engine
+    reads the others from disk); a zip that can't be read is left to the
+    engine's "No source" error."""
+    texts = {}
+    for _, source in pairs:
+        if zip_location(source) is not None and not os.path.exists(source):
+            try:
+                texts[source] = get_python_source(source)
+            except NoSource:
+                pass
+    return texts
+
+
 def analyze_files(cov: Coverage, files: list[tuple[str, str]]) -> list[Analysis]:
     """Results of `files` from the engine (in parallel); coverage's error rules."""
     data = cov.get_data()
     config = cov.config
     pairs = [(data_name, canonical_filename(source)) for data_name, source in files]
     partial = join_regex(config.partial_list + config.partial_always_list) if data.has_arcs() else None
-    results = _engine.file_results(data._engine, pairs, cov._exclude_regex("exclude") or None, partial)
+    exclude = cov._exclude_regex("exclude") or None
+    results = _engine.file_results(data._engine, pairs, exclude, partial, texts=_zipped_sources(pairs))
     analyses = []
     for (_, source), result in zip(pairs, results, strict=True):
         if isinstance(result, BaseException):
@@ -113,30 +133,15 @@ def summary_report(cov: Coverage, morfs: Any, outfile: IO[str]) -> float:
     return total
 
 
-class Reporter(Protocol):
-    """A report that writes one file (XML, JSON, LCOV)."""
+class SummaryReporter:
+    """coverage.py's text summary reporter, over the engine's text report."""
 
-    report_type: str
+    def __init__(self, coverage: Coverage) -> None:
+        self.coverage = coverage
+        self.config = coverage.config
+        self.branches = coverage.get_data().has_arcs()
 
-    def report(self, morfs: Any, outfile: IO[Any]) -> float:
-        """Write the report of `morfs` to `outfile`; return the total."""
-        ...
-
-
-def render_report(output_path: str, reporter: Reporter, morfs: Any, msgfn: Callable[[str], None]) -> float:
-    """Run a one-file report into `output_path` ("-": stdout), as coverage.py
-    does: the directory is made first, the file is opened before the report
-    runs and removed again if it fails, and "Wrote ..." follows success."""
-    if output_path == "-":
-        return reporter.report(morfs, outfile=sys.stdout)
-    ensure_dir_for_file(output_path)
-    finished = False
-    try:
-        with open(output_path, "wb") as outfile:
-            total = reporter.report(morfs, outfile=outfile)
-        msgfn(f"Wrote {reporter.report_type} to {output_path}")
-        finished = True
-        return total
-    finally:
-        if not finished:
-            file_be_gone(output_path)
+    def report(self, morfs: Any, outfile: IO[str] | None = None) -> float:
+        """Write the summary of `morfs` (default: all measured files) to
+        `outfile` (default: stdout); return the total percentage."""
+        return summary_report(self.coverage, morfs, outfile or sys.stdout)

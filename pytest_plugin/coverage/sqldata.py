@@ -296,8 +296,7 @@ class CoverageData:
     def set_query_contexts(self, contexts: Sequence[str] | None) -> None:
         """Limit later queries to contexts matching any of the regexes (re.search)."""
         if not contexts:
-            # Still a use of the data, as in coverage.py.
-            self._engine.contexts_with_ids()
+            # Still a use of the data (as in coverage.py), without opening it.
             self._engine.set_query_context_ids(None)
             return
         patterns = []

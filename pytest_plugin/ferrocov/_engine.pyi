@@ -523,6 +523,7 @@ def file_results(
     files: Sequence[tuple[str, _StrPath]],
     exclude: str | None = None,
     partial: str | None = None,
+    texts: Mapping[_StrPath, str] | None = None,
 ) -> list[FileResult | BaseException]: ...
 
 # --- json.rs ---

@@ -268,8 +268,13 @@ impl PyCoverageData {
 
     #[pyo3(signature = (ids))]
     fn set_query_context_ids(&self, py: Python<'_>, ids: Option<Vec<i64>>) -> PyResult<()> {
-        self.lock(py)?.set_query_context_ids(ids);
-        Ok(())
+        match ids {
+            None => self.run(py, |d| d.clear_query_contexts()),
+            Some(ids) => {
+                self.lock(py)?.set_query_context_ids(Some(ids));
+                Ok(())
+            }
+        }
     }
 
     fn file_tracer(&self, py: Python<'_>, filename: String) -> PyResult<Option<String>> {

@@ -1,7 +1,7 @@
 //! Python bindings for ferrocov-results: `file_results(data, files, ...)`
 //! gives one `FileResult` per file (coverage.py's `Analysis`), analyzed in
 //! parallel without the GIL, and `Numbers` is coverage.py's `Numbers`.
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use ferrocov_report::{display_covered_checked, format_lines, LineNo};
@@ -254,16 +254,19 @@ fn shown(pc: f64, precision: i64) -> PyResult<String> {
 
 /// The results of `files`, `(name in the data, source path)` pairs: each
 /// a `FileResult` or the exception the file raised, in order. Arcs are
-/// analyzed when the data holds arcs.
+/// analyzed when the data holds arcs. `texts` gives the source of paths
+/// that are not files on disk (modules inside zip files).
 #[pyfunction]
-#[pyo3(signature = (data, files, exclude=None, partial=None))]
+#[pyo3(signature = (data, files, exclude=None, partial=None, texts=None))]
 fn file_results(
     py: Python<'_>,
     data: &Bound<'_, PyCoverageData>,
     files: Vec<(String, PathBuf)>,
     exclude: Option<String>,
     partial: Option<String>,
+    texts: Option<HashMap<PathBuf, String>>,
 ) -> PyResult<Vec<Py<PyAny>>> {
+    let mut texts = texts.unwrap_or_default();
     let inputs = data.get().with_data(py, |d| -> ferrocov_data::Result<Vec<FileToReport>> {
         let has_arcs = d.has_arcs();
         files
@@ -271,7 +274,8 @@ fn file_results(
             .map(|(name, source)| {
                 let lines = d.lines(&name)?.unwrap_or_default();
                 let arcs = if has_arcs { Some(d.arcs(&name)?.unwrap_or_default()) } else { None };
-                Ok(FileToReport { source, measured: Measured { lines, arcs } })
+                let text = texts.remove(&source);
+                Ok(FileToReport { source, text, measured: Measured { lines, arcs } })
             })
             .collect()
     })?;

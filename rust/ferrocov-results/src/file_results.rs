@@ -13,6 +13,9 @@ use crate::{FileResult, Measured};
 #[derive(Debug, Clone)]
 pub struct FileToReport {
     pub source: PathBuf,
+    /// The source text when it is not read from `source` on disk (a module
+    /// inside a zip file, read by the Python layer).
+    pub text: Option<String>,
     pub measured: Measured,
 }
 
@@ -33,7 +36,10 @@ pub fn file_results(files: &[FileToReport], opts: &ResultOptions) -> Vec<Result<
 
 fn file_result(file: &FileToReport, opts: &ResultOptions) -> Result<FileResult, AnalysisError> {
     let filename = file.source.to_string_lossy();
-    let text = read_python_source(&file.source)?;
+    let text = match &file.text {
+        Some(text) => text.clone(),
+        None => read_python_source(&file.source)?,
+    };
     let mut analysis_opts = opts.analysis.clone();
     analysis_opts.arcs = file.measured.arcs.is_some();
     let analysis = analyze_source(&text, &filename, &analysis_opts)?;

@@ -83,6 +83,15 @@ impl CoverageData {
     }
 
     /// Set the query limit by context ids directly (`None` lifts it).
+    /// Query every context again (coverage.py's `set_query_contexts(None)`).
+    /// Still a use of the data, so unused data starts afresh, but the
+    /// database is not opened: a report with no data creates no file.
+    pub fn clear_query_contexts(&mut self) -> Result<()> {
+        self.start_using()?;
+        self.query_context_ids = None;
+        Ok(())
+    }
+
     pub fn set_query_context_ids(&mut self, ids: Option<Vec<i64>>) {
         self.query_context_ids = ids;
     }
