@@ -9,6 +9,7 @@ imports `Analysis`, `Numbers`, `display_covered` or `should_fail_under`.
 from __future__ import annotations
 
 import collections
+import functools
 
 from ferrocov import _engine
 from ferrocov._engine import Numbers, display_covered, format_fail_under_msg, should_fail_under
@@ -34,17 +35,50 @@ class Analysis:
         self.filename = filename
         self.display_name = display_name
         self.has_arcs = result.has_arcs
-        self.statements: set[int] = result.statements
-        self.excluded: set[int] = result.excluded
-        self.executed: set[int] = result.executed
-        self.missing: set[int] = result.missing
-        self.arc_possibilities: list[TArc] = result.arc_possibilities
-        self.arc_possibilities_set: set[TArc] = set(self.arc_possibilities)
-        self.arcs_executed: list[TArc] = result.arcs_executed
-        self.arcs_executed_set: set[TArc] = set(self.arcs_executed)
-        self.exit_counts: dict[int, int] = result.exit_counts
-        self.no_branch: set[int] = result.no_branch
         self.numbers = result.numbers(precision)
+
+    # The line and arc collections become Python objects only when asked
+    # for: the reports render from the engine's result directly.
+
+    @functools.cached_property
+    def statements(self) -> set[int]:
+        return self._result.statements
+
+    @functools.cached_property
+    def excluded(self) -> set[int]:
+        return self._result.excluded
+
+    @functools.cached_property
+    def executed(self) -> set[int]:
+        return self._result.executed
+
+    @functools.cached_property
+    def missing(self) -> set[int]:
+        return self._result.missing
+
+    @functools.cached_property
+    def arc_possibilities(self) -> list[TArc]:
+        return self._result.arc_possibilities
+
+    @functools.cached_property
+    def arc_possibilities_set(self) -> set[TArc]:
+        return set(self.arc_possibilities)
+
+    @functools.cached_property
+    def arcs_executed(self) -> list[TArc]:
+        return self._result.arcs_executed
+
+    @functools.cached_property
+    def arcs_executed_set(self) -> set[TArc]:
+        return set(self.arcs_executed)
+
+    @functools.cached_property
+    def exit_counts(self) -> dict[int, int]:
+        return self._result.exit_counts
+
+    @functools.cached_property
+    def no_branch(self) -> set[int]:
+        return self._result.no_branch
 
     def missing_formatted(self, branches: bool = False) -> str:
         """The Missing column: "1-2, 5-11", with "5->7" branches if asked."""

@@ -10,6 +10,7 @@ byte as coverage.py 7.17.3 writes it.
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import sys
@@ -35,11 +36,22 @@ def rate(hit: int, num: int) -> str:
 
 
 def write_report_bytes(outfile: IO[Any], data: bytes) -> None:
-    """Write an encoded (UTF-8) report to a binary or a text file."""
+    """Write an encoded (UTF-8) report to a binary or a text file. A UTF-8
+    text file that leaves newlines alone gets the bytes themselves, without
+    a decoded copy of a possibly large report."""
     if isinstance(outfile, (io.RawIOBase, io.BufferedIOBase)):
         outfile.write(data)
+    elif _takes_utf8_bytes(outfile):
+        outfile.flush()
+        outfile.buffer.write(data)
     else:
         outfile.write(data.decode("utf-8"))
+
+
+def _takes_utf8_bytes(outfile: IO[Any]) -> bool:
+    if not isinstance(outfile, io.TextIOWrapper) or os.linesep != "\n":
+        return False
+    return codecs.lookup(outfile.encoding).name == "utf-8"
 
 
 class XmlReporter:

@@ -2,8 +2,10 @@
 //! writes it (format 3): `meta`, each file's lines, summary and branches
 //! and its per-function and per-class regions, then `totals`.
 //!
-//! The document is built as a tree of values (`value`) and written by
-//! serde_json with Python's `json.dumps` layout (`python_format`).
+//! Each file's entry is built as a tree of values (`value`), a slice of
+//! files at a time on every core, and written by serde_json with Python's
+//! `json.dumps` layout (`python_format`) before the next slice is built:
+//! the whole document never sits in memory as a tree.
 
 mod python_format;
 mod value;
@@ -11,11 +13,12 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use ferrocov_analysis::RegionKind;
 use ferrocov_results::{FileResult, Numbers};
-use serde::Serialize;
+use rayon::prelude::*;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::display::display_covered;
 use crate::error::ReportError;
@@ -78,21 +81,77 @@ pub fn render_json(files: &[JsonFile<'_>], opts: &JsonReportOptions) -> Result<J
     meta.set("show_contexts", opts.show_contexts);
 
     let mut totals = Numbers::default();
-    let mut measured = Object::new();
     for file in files {
         totals += file.result.numbers;
-        measured.set(file.relative_filename, file_data(file, opts));
     }
-    let mut document = Object::new();
-    document.set("meta", meta);
-    document.set("files", measured);
-    document.set("totals", summary(&totals, opts));
+    let document =
+        Document { meta, files: FilesObject { files, keys: dict_keys(files), opts }, totals: summary(&totals, opts) };
 
     let mut bytes = Vec::new();
     let formatter = PythonFormatter::new(opts.pretty_print.then_some(b"    ".as_slice()));
     let mut serializer = serde_json::Serializer::with_formatter(&mut bytes, formatter);
     document.serialize(&mut serializer).map_err(|e| ReportError::JsonWrite(e.to_string()))?;
     Ok(JsonReport { bytes, totals })
+}
+
+/// How many files' entries are built at once: enough to keep every core
+/// busy, few enough that their trees stay small.
+const FILES_PER_SLICE: usize = 64;
+
+/// The top-level object: `meta`, `files`, `totals`.
+struct Document<'a> {
+    meta: Object,
+    files: FilesObject<'a>,
+    totals: Object,
+}
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("meta", &self.meta)?;
+        map.serialize_entry("files", &self.files)?;
+        map.serialize_entry("totals", &self.totals)?;
+        map.end()
+    }
+}
+
+/// The `files` object, built and written a slice at a time.
+struct FilesObject<'a> {
+    files: &'a [JsonFile<'a>],
+    /// Which file gives each key, in the order the keys are written.
+    keys: Vec<usize>,
+    opts: &'a JsonReportOptions,
+}
+
+impl Serialize for FilesObject<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.keys.len()))?;
+        for slice in self.keys.chunks(FILES_PER_SLICE) {
+            let entries: Vec<Object> = slice.par_iter().map(|&at| file_data(&self.files[at], self.opts)).collect();
+            for (&at, entry) in slice.iter().zip(&entries) {
+                map.serialize_entry(self.files[at].relative_filename, entry)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// The files a Python dict keyed by relative name would end up holding:
+/// each key where it was first set, with the value of the last file that
+/// set it.
+fn dict_keys(files: &[JsonFile<'_>]) -> Vec<usize> {
+    let mut first_at: HashMap<&str, usize> = HashMap::new();
+    let mut keys: Vec<usize> = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        match first_at.get(file.relative_filename) {
+            Some(&slot) => keys[slot] = index,
+            None => {
+                first_at.insert(file.relative_filename, keys.len());
+                keys.push(index);
+            }
+        }
+    }
+    keys
 }
 
 /// A file's entry: its own data, then its functions and classes.

@@ -13,7 +13,9 @@ pub enum Json {
     Float(f64),
     Str(String),
     List(Vec<Json>),
-    Object(Object),
+    /// Boxed: an object is much larger than the other values, and most
+    /// values are line numbers.
+    Object(Box<Object>),
 }
 
 /// A JSON object in insertion order.
@@ -96,7 +98,7 @@ impl From<&str> for Json {
 
 impl From<Object> for Json {
     fn from(value: Object) -> Self {
-        Json::Object(value)
+        Json::Object(Box::new(value))
     }
 }
 
