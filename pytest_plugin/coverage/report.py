@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from coverage.exceptions import NoDataError, NoSource, NotPython
@@ -70,14 +70,14 @@ def _files_to_report(cov: Coverage, morfs: Any) -> list[tuple[str, str]]:
     return sorted(names, key=lambda pair: pair[1])
 
 
-def analyze_files(cov: Coverage, files: list[tuple[str, str]]) -> list[Analysis]:
-    """Results of `files` from the engine (in parallel); coverage's error rules."""
+def iter_analyses(cov: Coverage, files: list[tuple[str, str]]) -> Iterator[Analysis]:
+    """Results of `files` from the engine (in parallel), yielded in order
+    with coverage's error rules: an error surfaces when its file is reached."""
     data = cov.get_data()
     config = cov.config
     pairs = [(data_name, canonical_filename(source)) for data_name, source in files]
     partial = join_regex(config.partial_list + config.partial_always_list) if data.has_arcs() else None
     results = _engine.file_results(data._engine, pairs, cov._exclude_regex("exclude") or None, partial)
-    analyses = []
     for (_, source), result in zip(pairs, results, strict=True):
         if isinstance(result, BaseException):
             if isinstance(result, NotPython) and not _should_be_python(source):
@@ -89,8 +89,12 @@ def analyze_files(cov: Coverage, files: list[tuple[str, str]]) -> list[Analysis]
             else:
                 cov._warn(f"Couldn't parse '{source}': {result}".rstrip(), slug="couldnt-parse")
             continue
-        analyses.append(Analysis(source, relative_filename(source), result, config.precision))
-    return analyses
+        yield Analysis(source, relative_filename(source), result, config.precision)
+
+
+def analyze_files(cov: Coverage, files: list[tuple[str, str]]) -> list[Analysis]:
+    """Results of `files` from the engine (in parallel); coverage's error rules."""
+    return list(iter_analyses(cov, files))
 
 
 def analyze_morf(cov: Coverage, morf: Any) -> Analysis:
