@@ -266,3 +266,24 @@ def test_api_matches(measured, tmp_path: Path, oracle_bin: Path, ferrocov_bin: P
     theirs, ours = results
     assert theirs[1] == "NoDataError No data to report.\nNone\n"
     assert ours == theirs
+
+
+def test_pytest_cov_report_annotate(tmp_path: Path, oracle_bin: Path, ferrocov_bin: Path) -> None:
+    """`pytest --cov-report=annotate:DIR` writes what the oracle's `coverage
+    annotate -d DIR` writes from the same data file."""
+    write_files(tmp_path, {"m.py": SOURCES["pkg/mod.py"], "test_m.py": "import m\n\ndef test_h():\n    m.h(1)\n"})
+    proc = subprocess.run(
+        [str(ferrocov_bin / "python"), "-m", "pytest", "-q", "-p", "no:xdist", "--cov=.", "--cov-report=annotate:ann"],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Coverage annotated source written to dir ann\n" in proc.stdout
+    ours = covers(tmp_path / "ann")
+    assert coverage_cmd(oracle_bin, tmp_path, "annotate", "-d", "theirs").returncode == 0
+    theirs = covers(tmp_path / "theirs")
+    assert set(theirs) == {"m.py,cover", "test_m.py,cover"}
+    assert ours == theirs
