@@ -503,8 +503,30 @@ class Coverage:
     def _not_yet(self, what: str) -> None:
         raise NotImplementedError(f"The {what} report is not supported by ferrocov yet")
 
-    def annotate(self, *args: Any, **kwargs: Any) -> None:
-        self._not_yet("annotate")
+    def annotate(
+        self,
+        morfs: Any = None,
+        directory: str | None = None,
+        ignore_errors: bool | None = None,
+        omit: str | list[str] | None = None,
+        include: str | list[str] | None = None,
+        contexts: list[str] | None = None,
+    ) -> None:
+        """Write each measured source as `<source>,cover` (or into
+        `directory` under a flat name), every line marked: ">" ran, "!"
+        missing, "-" excluded."""
+        from coverage.annotate import AnnotateReporter
+
+        self._init()
+        self._prepare_data_for_reporting()
+        with override_config(
+            self,
+            ignore_errors=ignore_errors,
+            report_omit=omit,
+            report_include=include,
+            report_contexts=contexts,
+        ):
+            AnnotateReporter(self).report(morfs, directory=directory)
 
     def html_report(self, *args: Any, **kwargs: Any) -> float:
         self._not_yet("HTML")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import types
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from coverage.exceptions import NoDataError, NoSource, NotPython
@@ -89,15 +90,15 @@ def _zipped_sources(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return texts
 
 
-def analyze_files(cov: Coverage, files: list[tuple[str, str]]) -> list[Analysis]:
-    """Results of `files` from the engine (in parallel); coverage's error rules."""
+def iter_analyses(cov: Coverage, files: list[tuple[str, str]]) -> Iterator[Analysis]:
+    """Results of `files` from the engine (in parallel), yielded in order
+    with coverage's error rules: an error surfaces when its file is reached."""
     data = cov.get_data()
     config = cov.config
     pairs = [(data_name, canonical_filename(source)) for data_name, source in files]
     partial = join_regex(config.partial_list + config.partial_always_list) if data.has_arcs() else None
     exclude = cov._exclude_regex("exclude") or None
     results = _engine.file_results(data._engine, pairs, exclude, partial, texts=_zipped_sources(pairs))
-    analyses = []
     for (_, source), result in zip(pairs, results, strict=True):
         if isinstance(result, BaseException):
             if isinstance(result, NotPython) and not _should_be_python(source):
@@ -109,8 +110,12 @@ def analyze_files(cov: Coverage, files: list[tuple[str, str]]) -> list[Analysis]
             else:
                 cov._warn(f"Couldn't parse '{source}': {result}".rstrip(), slug="couldnt-parse")
             continue
-        analyses.append(Analysis(source, relative_filename(source), result, config.precision))
-    return analyses
+        yield Analysis(source, relative_filename(source), result, config.precision)
+
+
+def analyze_files(cov: Coverage, files: list[tuple[str, str]]) -> list[Analysis]:
+    """Results of `files` from the engine (in parallel); coverage's error rules."""
+    return list(iter_analyses(cov, files))
 
 
 def analyze_morf(cov: Coverage, morf: Any) -> Analysis:

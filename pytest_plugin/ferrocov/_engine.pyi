@@ -17,6 +17,7 @@ __all__ = [
     "analyze_file",
     "analyze_files",
     "analyze_arcs",
+    "render_annotation",
     "CombineReport",
     "combine_parallel_data",
     "combinable_files",
@@ -97,6 +98,11 @@ _ArcAnalysis: TypeAlias = tuple[list[tuple[int, int]], dict[int, int], dict[tupl
 
 # One item per path, in order: its arcs, or the exception analyzing it raised.
 def analyze_arcs(paths: Sequence[_StrPath], exclude: str | None = None) -> list[_ArcAnalysis | BaseException]: ...
+
+# --- annotate.rs ---
+
+# The annotated (",cover") copy of the source file at path, as bytes.
+def render_annotation(path: str, result: FileResult) -> bytes: ...
 
 # --- combine.rs ---
 

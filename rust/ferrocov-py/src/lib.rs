@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod analysis;
+mod annotate;
 mod arcset;
 mod bytecode;
 mod combine;
@@ -33,6 +34,7 @@ mod xml;
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     analysis::register(m)?;
+    annotate::register(m)?;
     combine::register(m)?;
     config::register(m)?;
     data::register(m)?;

@@ -2,10 +2,12 @@
 //!
 //! So far the summary report (`coverage report`: text, markdown, total),
 //! the Cobertura XML report (`coverage xml`), the JSON report (`coverage
-//! json`), the LCOV report (`coverage lcov`), the numbers behind them, the
+//! json`), the LCOV report (`coverage lcov`), the annotated sources
+//! (`coverage annotate`), the numbers behind them, the
 //! Missing-column formatting and the `--fail-under` check, all reproducing
 //! coverage.py 7.17.3 to the character.
 
+mod annotate;
 mod display;
 mod error;
 mod fail_under;
@@ -21,6 +23,7 @@ mod summary;
 mod text_table;
 mod xml;
 
+pub use annotate::{render_annotation, AnnotateLines};
 pub use display::{display_covered, display_covered_checked};
 pub use error::ReportError;
 pub use fail_under::{format_fail_under_msg, should_fail_under};
