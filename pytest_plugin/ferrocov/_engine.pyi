@@ -67,6 +67,7 @@ __all__ = [
     "FileResult",
     "Numbers",
     "file_results",
+    "render_html_report",
     "render_json_report",
     "render_lcov_report",
     "lcov_line_hash",
@@ -537,6 +538,23 @@ def render_json_report(
     version: str,
     timestamp: str,
 ) -> tuple[bytes, int, float]: ...
+
+# --- html.rs ---
+
+# files: (relative filename, source path, results, contexts) in report
+# order. Writes the report directory; returns (index path, total
+# statements, total percentage, pages written, pages kept).
+def render_html_report(
+    files: Sequence[tuple[str, str, FileResult, Sequence[tuple[int, Sequence[str]]] | None]],
+    config: Config,
+    directory: str,
+    *,
+    has_arcs: bool,
+    skip_covered: bool,
+    skip_empty: bool,
+    version: str,
+    timestamp: str,
+) -> tuple[str, int, float, list[str], list[str]]: ...
 
 # --- lcov.rs ---
 
