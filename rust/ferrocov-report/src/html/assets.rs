@@ -44,6 +44,13 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     std::fs::write(path, bytes).map_err(|e| io_error(path, &e))
 }
 
+/// Write `bytes` to `path` unconditionally: the index pages are always
+/// rewritten, as coverage.py rewrites them, so their mtime tells when the
+/// report last ran.
+pub fn overwrite_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    std::fs::write(path, bytes).map_err(|e| io_error(path, &e))
+}
+
 fn io_error(path: &Path, err: &std::io::Error) -> ReportError {
     ReportError::HtmlWrite(format!("{}: {err}", path.display()))
 }

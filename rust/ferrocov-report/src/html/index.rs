@@ -59,6 +59,6 @@ pub fn write_index(
     context["first"] = json!(first);
     let html = templates::render("index.html", context)?;
     let path = dir.join("index.html");
-    assets::write_file(&path, html.as_bytes())?;
+    assets::overwrite_file(&path, html.as_bytes())?;
     Ok(path)
 }

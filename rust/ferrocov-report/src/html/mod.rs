@@ -148,6 +148,6 @@ fn write_page_if_changed(
         return Ok((page.page.clone(), hash, false));
     }
     let html = file_page::render_file_page(&source, page, ctx)?;
-    assets::write_file(&path, html.as_bytes())?;
+    assets::overwrite_file(&path, html.as_bytes())?;
     Ok((page.page.clone(), hash, true))
 }

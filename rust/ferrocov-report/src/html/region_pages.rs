@@ -23,7 +23,7 @@ pub fn write_region_pages(dir: &Path, rows: &[(HtmlFile<'_>, &str)], ctx: &PageC
         context["noun"] = json!(noun);
         context["rows"] = Value::Array(table);
         let html = templates::render("regions.html", context)?;
-        assets::write_file(&dir.join(file_name), html.as_bytes())?;
+        assets::overwrite_file(&dir.join(file_name), html.as_bytes())?;
     }
     Ok(())
 }
