@@ -79,43 +79,63 @@ pub fn render_html(files: &[HtmlFile<'_>], opts: &HtmlReportOptions) -> Result<H
         return Err(ReportError::NoData);
     }
     let dir = &opts.directory;
-    let mut totals = Numbers::default();
-    let names = naming::page_names(files.iter().map(|f| f.relative_filename));
-    let mut reported = Vec::new();
-    let mut skipped = index::Skipped::default();
-    for (file, page) in files.iter().zip(names) {
-        totals += file.result.numbers;
-        if skipped.skips(file.result, opts) {
-            // A page left from an earlier run would be stale: remove it.
-            let _ = std::fs::remove_file(dir.join(&page));
-        } else {
-            reported.push((*file, page));
-        }
-    }
+    let chosen = choose_pages(files, opts);
     let was_empty = assets::make_directory(dir)?;
     let extra_css = assets::write_assets(dir, opts.extra_css.as_deref(), was_empty)?;
-    let pages = link_neighbours(reported);
-    let globals = status::globals_hash(opts, extra_css.as_deref());
-    let old = status::Status::read(dir, &opts.version, &globals);
+    let pages = link_neighbours(chosen.reported);
     let ctx = file_page::PageContext { opts, extra_css: extra_css.as_deref() };
+    let mut report = write_pages(&pages, &ctx)?;
+    report.totals = chosen.totals;
+    let first = pages.first().map_or("index.html", |p| p.page.as_str());
+    let rows: Vec<(HtmlFile<'_>, &str)> = pages.iter().map(|p| (p.file, p.page.as_str())).collect();
+    report.index_path = index::write_index(dir, &rows, &chosen.totals, &chosen.skipped, first, &ctx)?;
+    region_pages::write_region_pages(dir, &rows, &ctx)?;
+    Ok(report)
+}
+
+/// The files that get pages, the totals of all files and the skip counts.
+struct Chosen<'a> {
+    reported: Vec<(HtmlFile<'a>, String)>,
+    totals: Numbers,
+    skipped: index::Skipped,
+}
+
+/// Apply the skip options; a skipped file's page from an earlier run would
+/// be stale, so it is removed (as coverage.py does).
+fn choose_pages<'a>(files: &[HtmlFile<'a>], opts: &HtmlReportOptions) -> Chosen<'a> {
+    let names = naming::page_names(files.iter().map(|f| f.relative_filename));
+    let mut chosen = Chosen { reported: Vec::new(), totals: Numbers::default(), skipped: index::Skipped::default() };
+    for (file, page) in files.iter().zip(names) {
+        chosen.totals += file.result.numbers;
+        if chosen.skipped.skips(file.result, opts) {
+            let _ = std::fs::remove_file(opts.directory.join(&page));
+        } else {
+            chosen.reported.push((*file, page));
+        }
+    }
+    chosen
+}
+
+/// Write the file pages in parallel, each only when it changed, and the
+/// status file that records them for the next run.
+fn write_pages(pages: &[PageFile<'_>], ctx: &file_page::PageContext<'_>) -> Result<HtmlReport, ReportError> {
+    let opts = ctx.opts;
+    let globals = status::globals_hash(opts, ctx.extra_css);
+    let old = status::Status::read(&opts.directory, &opts.version, &globals);
     let outcomes: Vec<Result<(String, String, bool), ReportError>> =
-        pages.par_iter().map(|page| write_page_if_changed(page, &ctx, &old)).collect();
-    let mut report = HtmlReport { totals, ..HtmlReport::default() };
+        pages.par_iter().map(|page| write_page_if_changed(page, ctx, &old)).collect();
+    let mut report = HtmlReport::default();
     let mut new_status = status::Status::new(&opts.version, &globals);
     for outcome in outcomes {
         let (page, hash, written) = outcome?;
         if written {
-            report.written.push(page.clone())
+            report.written.push(page.clone());
         } else {
-            report.kept.push(page.clone())
+            report.kept.push(page.clone());
         }
         new_status.files.insert(page, hash);
     }
-    let first = pages.first().map_or("index.html", |p| p.page.as_str());
-    let rows: Vec<(HtmlFile<'_>, &str)> = pages.iter().map(|p| (p.file, p.page.as_str())).collect();
-    report.index_path = index::write_index(dir, &rows, &totals, &skipped, first, &ctx)?;
-    region_pages::write_region_pages(dir, &rows, &ctx)?;
-    new_status.write(dir)?;
+    new_status.write(&opts.directory)?;
     Ok(report)
 }
 
