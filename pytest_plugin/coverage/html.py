@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from coverage.files import canonical_filename
 from coverage.misc import format_local_datetime, stdout_link
+from coverage.python import get_python_source
 from coverage.report import _files_to_report, analyze_files
 from coverage.version import __version__
 from ferrocov import _engine
@@ -59,7 +60,9 @@ class HtmlReporter:
             contexts = None
             if show_contexts:
                 contexts = list(data.contexts_by_lineno(data_names[analysis.filename]).items())
-            files.append((analysis.display_name, analysis.filename, analysis._result, contexts))
+            # A module inside a zip file has no file to read: hand over its text.
+            text = None if os.path.exists(analysis.filename) else get_python_source(analysis.filename)
+            files.append((analysis.display_name, analysis.filename, analysis._result, contexts, text))
         index, n_statements, total, self.written, self.kept = _engine.render_html_report(
             files,
             self.config.engine(),

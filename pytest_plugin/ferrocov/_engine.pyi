@@ -541,11 +541,11 @@ def render_json_report(
 
 # --- html.rs ---
 
-# files: (relative filename, source path, results, contexts) in report
-# order. Writes the report directory; returns (index path, total
+# files: (relative filename, source path, results, contexts, source text
+# when not a file on disk) in report order. Writes the report directory; returns (index path, total
 # statements, total percentage, pages written, pages kept).
 def render_html_report(
-    files: Sequence[tuple[str, str, FileResult, Sequence[tuple[int, Sequence[str]]] | None]],
+    files: Sequence[tuple[str, str, FileResult, Sequence[tuple[int, Sequence[str]]] | None, str | None]],
     config: Config,
     directory: str,
     *,

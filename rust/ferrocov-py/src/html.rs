@@ -19,7 +19,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 /// Write the HTML report of `files`: `(relative filename, source path,
-/// result, contexts)` in report order into `directory`. The skip options
+/// result, contexts, source text)` in report order into `directory`, the
+/// text given only for sources that are not files on disk (zip files). The skip options
 /// are the resolved ones (`[html]` falling back to `[report]`). Returns
 /// `(index path, total statements, total percentage, pages written, pages
 /// kept from the last run)`.
@@ -28,7 +29,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn render_html_report(
     py: Python<'_>,
-    files: Vec<(String, PathBuf, Py<PyFileResult>, Option<LineContexts>)>,
+    files: Vec<(String, PathBuf, Py<PyFileResult>, Option<LineContexts>, Option<String>)>,
     config: PyRef<'_, PyConfig>,
     directory: PathBuf,
     has_arcs: bool,
@@ -55,9 +56,10 @@ fn render_html_report(
         .detach(|| {
             let files: Vec<HtmlFile<'_>> = files
                 .iter()
-                .map(|(relative_filename, source_path, result, contexts)| HtmlFile {
+                .map(|(relative_filename, source_path, result, contexts, source_text)| HtmlFile {
                     relative_filename,
                     source_path,
+                    source_text: source_text.as_deref(),
                     result: result.get().result(),
                     contexts: contexts.as_ref(),
                 })

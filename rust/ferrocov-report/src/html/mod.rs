@@ -49,6 +49,9 @@ pub struct HtmlFile<'a> {
     pub relative_filename: &'a str,
     /// Where to read the source from.
     pub source_path: &'a Path,
+    /// The source text when it is not a file on disk (a module inside a
+    /// zip file): used instead of reading `source_path`.
+    pub source_text: Option<&'a str>,
     pub result: &'a FileResult,
     /// `(line, [context, ...])` when contexts are shown.
     pub contexts: Option<&'a LineContexts>,
@@ -160,8 +163,11 @@ fn write_page_if_changed(
     ctx: &file_page::PageContext<'_>,
     old: &status::Status,
 ) -> Result<(String, String, bool), ReportError> {
-    let source = ferrocov_analysis::read_python_source(page.file.source_path)
-        .map_err(|e| ReportError::HtmlSource(e.to_string()))?;
+    let source = match page.file.source_text {
+        Some(text) => text.to_string(),
+        None => ferrocov_analysis::read_python_source(page.file.source_path)
+            .map_err(|e| ReportError::HtmlSource(e.to_string()))?,
+    };
     let hash = status::page_hash(&source, page);
     let path = ctx.opts.directory.join(&page.page);
     if old.files.get(&page.page) == Some(&hash) && path.is_file() {

@@ -49,7 +49,8 @@ fn writes_escaped_pages_and_keeps_unchanged_ones() {
     std::fs::write(&src, "x = '<script>alert(1)</script>'\nif x:\n    y = 2\n").unwrap();
     let out = dir.join("out");
     let r = result(&[1, 2, 3], &[1, 2]);
-    let files = [HtmlFile { relative_filename: "<m>.py", source_path: &src, result: &r, contexts: None }];
+    let files =
+        [HtmlFile { relative_filename: "<m>.py", source_path: &src, source_text: None, result: &r, contexts: None }];
     let report = render_html(&files, &opts(&out)).unwrap();
     assert_eq!(report.written.len(), 1);
     let page = std::fs::read_to_string(out.join(&report.written[0])).unwrap();
@@ -72,9 +73,9 @@ fn skip_rules_count_and_totals_include_skipped() {
     let empty = result(&[], &[]);
     let part = result(&[1], &[]);
     let files = [
-        HtmlFile { relative_filename: "a.py", source_path: &src, result: &full, contexts: None },
-        HtmlFile { relative_filename: "b.py", source_path: &src, result: &empty, contexts: None },
-        HtmlFile { relative_filename: "c.py", source_path: &src, result: &part, contexts: None },
+        HtmlFile { relative_filename: "a.py", source_path: &src, source_text: None, result: &full, contexts: None },
+        HtmlFile { relative_filename: "b.py", source_path: &src, source_text: None, result: &empty, contexts: None },
+        HtmlFile { relative_filename: "c.py", source_path: &src, source_text: None, result: &part, contexts: None },
     ];
     let mut o = opts(&dir.join("out"));
     o.skip_covered = true;
