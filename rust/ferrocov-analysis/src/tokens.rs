@@ -212,3 +212,16 @@ mod highlight_tests {
         assert_eq!(joined, vec!["def (:", "  $$ 'x", "ok"]);
     }
 }
+
+#[cfg(test)]
+mod soft_keyword_tests {
+    use super::*;
+
+    #[test]
+    fn soft_keywords_used_as_names_are_names() {
+        let lines = highlight_lines("type = 1\nmatch x:\n    case 1:\n        pass\n");
+        assert_eq!(lines[0][0].class, TokenClass::Name);
+        assert_eq!(lines[1][0].class, TokenClass::Keyword);
+        assert_eq!(lines[2][1].class, TokenClass::Keyword);
+    }
+}
