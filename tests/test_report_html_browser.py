@@ -241,3 +241,18 @@ def test_help_and_file_navigation_keys(report: Path, page) -> None:
     first_page = sorted(rows.items())[0][1]
     page.wait_for_url(f"**/{first_page}")
     assert page.url.endswith(first_page)
+
+
+def test_dark_and_light_follow_the_system(report: Path, browser) -> None:
+    backgrounds = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        page.goto((report / "htmlcov" / our_rows(report / "htmlcov")["app/part.py"]).as_uri())
+        backgrounds[scheme] = page.evaluate(
+            "() => [getComputedStyle(document.body).backgroundColor,"
+            " getComputedStyle(document.querySelector('.cov-mis')).backgroundColor]"
+        )
+        context.close()
+    assert backgrounds["light"][0] != backgrounds["dark"][0]
+    assert backgrounds["light"][1] != backgrounds["dark"][1]
