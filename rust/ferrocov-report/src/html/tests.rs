@@ -91,3 +91,33 @@ fn no_files_is_no_data() {
     let dir = tmpdir("nodata");
     assert_eq!(render_html(&[], &opts(&dir)).unwrap_err(), ReportError::NoData);
 }
+
+#[test]
+fn partial_lines_and_contexts_are_shown_escaped() {
+    let dir = tmpdir("partial");
+    let src = dir.join("m.py");
+    std::fs::write(&src, "if x:\n    y = 1\nz = 2\n").unwrap();
+    let mut r = result(&[1, 2, 3], &[1, 2, 3]);
+    r.has_arcs = true;
+    r.arc_possibilities = [(1, 2), (1, 3), (2, 3)].into_iter().collect();
+    r.arcs_executed = [(1, 2), (2, 3)].into_iter().collect();
+    r.exit_counts = [(1, 2), (2, 1), (3, 1)].into_iter().collect();
+    r.missing_branch_descriptions.insert((1, 3), "line 1 didn't jump to line 3 <why>".into());
+    let contexts: LineContexts = vec![(2, vec!["<ctx>".into(), String::new()])];
+    let files = [HtmlFile {
+        relative_filename: "m.py",
+        source_path: &src,
+        source_text: None,
+        result: &r,
+        contexts: Some(&contexts),
+    }];
+    let mut o = opts(&dir.join("out"));
+    o.has_arcs = true;
+    o.show_contexts = true;
+    let report = render_html(&files, &o).unwrap();
+    let page = std::fs::read_to_string(dir.join("out").join(&report.written[0])).unwrap();
+    assert!(page.contains("class=\"line cov-par\" id=\"L1\""), "{page}");
+    assert!(page.contains("<li>line 1 didn&#x27;t jump to line 3 &lt;why&gt;</li>"), "{page}");
+    assert!(page.contains("1 \u{219b} 3"));
+    assert!(page.contains("<li>&lt;ctx&gt;</li><li>(empty)</li>"), "{page}");
+}
