@@ -90,8 +90,10 @@ def fuzz(session: nox.Session) -> None:
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The pytest suite, through the installed wheel, with the oracle beside it
-    (lxml validates the XML report against the Cobertura DTD)."""
-    session.install("pytest", "pytest-xdist", "lxml")
+    (lxml validates the XML report against the Cobertura DTD and reads the
+    HTML report; playwright drives the system chromium for its browser test,
+    no browser download)."""
+    session.install("pytest", "pytest-xdist", "lxml", "playwright")
     install_ferrocov(session)
     session.run("pytest", *(session.posargs or ["tests", "-n", "2"]))
 

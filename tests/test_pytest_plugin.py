@@ -303,6 +303,18 @@ def test_file_report_is_written_or_warned_about(ferrocov_bin, project, report, w
         assert "CovReportWarning" in ours.stdout
 
 
+@pytest.mark.parametrize("report", ["html:out/h", "html"])
+def test_html_report_is_pytest_covs(ferrocov_bin, oracle_bin, project, report):
+    """`--cov-report=html[:DIR]`: the same line in the coverage section, and
+    an index whose rows are the measured files."""
+    ours, theirs = both(ferrocov_bin, oracle_bin, project, *SOURCES, "--cov-branch", f"--cov-report={report}")
+    dest = report.partition(":")[2] or "htmlcov"
+    assert f"Coverage HTML written to dir {dest}" in theirs.coverage_section()
+    assert_same(ours, theirs)
+    index = (project / dest / "index.html").read_text(encoding="utf-8")
+    assert "calc" in index and "textutil" in index
+
+
 @pytest.mark.parametrize("report", ["xml:out/cov.xml", "xml"])
 def test_xml_report_is_pytest_covs(ferrocov_bin, oracle_bin, project, report):
     """`--cov-report=xml[:DEST]`: the same line in the coverage section and

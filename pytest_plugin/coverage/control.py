@@ -528,9 +528,43 @@ class Coverage:
         ):
             AnnotateReporter(self).report(morfs, directory=directory)
 
-    def html_report(self, *args: Any, **kwargs: Any) -> float:
-        self._not_yet("HTML")
-        return 0.0
+    def html_report(
+        self,
+        morfs: Any = None,
+        directory: str | None = None,
+        ignore_errors: bool | None = None,
+        omit: str | list[str] | None = None,
+        include: str | list[str] | None = None,
+        extra_css: str | None = None,
+        title: str | None = None,
+        skip_covered: bool | None = None,
+        show_contexts: bool | None = None,
+        contexts: list[str] | None = None,
+        skip_empty: bool | None = None,
+        precision: int | None = None,
+    ) -> float:
+        """Write the HTML report into `directory` (default `[html]
+        directory`); return the total percentage. Pages of unchanged files
+        are kept from the last run (see the status file)."""
+        from coverage.html import HtmlReporter
+
+        self._init()
+        self._prepare_data_for_reporting()
+        with override_config(
+            self,
+            ignore_errors=ignore_errors,
+            report_omit=omit,
+            report_include=include,
+            html_dir=directory,
+            extra_css=extra_css,
+            html_title=title,
+            html_skip_covered=skip_covered,
+            show_contexts=show_contexts,
+            report_contexts=contexts,
+            html_skip_empty=skip_empty,
+            precision=precision,
+        ):
+            return HtmlReporter(self).report(morfs)
 
     def xml_report(
         self,

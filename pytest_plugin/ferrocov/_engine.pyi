@@ -68,6 +68,7 @@ __all__ = [
     "FileResult",
     "Numbers",
     "file_results",
+    "render_html_report",
     "render_json_report",
     "render_lcov_report",
     "lcov_line_hash",
@@ -544,6 +545,23 @@ def render_json_report(
     version: str,
     timestamp: str,
 ) -> tuple[bytes, int, float]: ...
+
+# --- html.rs ---
+
+# files: (relative filename, source path, results, contexts, source text
+# when not a file on disk) in report order. Writes the report directory; returns (index path, total
+# statements, total percentage, pages written, pages kept).
+def render_html_report(
+    files: Sequence[tuple[str, str, FileResult, Sequence[tuple[int, Sequence[str]]] | None, str | None]],
+    config: Config,
+    directory: str,
+    *,
+    has_arcs: bool,
+    skip_covered: bool,
+    skip_empty: bool,
+    version: str,
+    timestamp: str,
+) -> tuple[str, int, float, list[str], list[str]]: ...
 
 # --- lcov.rs ---
 

@@ -22,6 +22,7 @@ mod source;
 mod structure;
 mod syntax_checks;
 mod tokens;
+pub use tokens::{highlight_lines, Span as HighlightSpan, TokenClass};
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

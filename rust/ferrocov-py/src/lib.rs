@@ -18,6 +18,7 @@ mod errors;
 mod fast_hash;
 mod files;
 mod frame_code;
+mod html;
 mod json;
 mod lcov;
 mod lineset;
@@ -40,6 +41,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     data::register(m)?;
     decider::register(m)?;
     files::register(m)?;
+    html::register(m)?;
     json::register(m)?;
     lcov::register(m)?;
     parser::register(m)?;

@@ -30,6 +30,15 @@ pub enum ReportError {
     /// Serializing the JSON document failed.
     #[error("Couldn't write the JSON report: {0}")]
     JsonWrite(String),
+    /// Writing a file or directory of the HTML report failed.
+    #[error("Couldn't write the HTML report: {0}")]
+    HtmlWrite(String),
+    /// A source file could not be read again for its HTML page.
+    #[error("Couldn't read the source for the HTML report: {0}")]
+    HtmlSource(String),
+    /// A template failed to parse or render (a bug in ferrocov).
+    #[error("HTML template error: {0}")]
+    HtmlTemplate(String),
 }
 
 impl ReportError {

@@ -37,6 +37,10 @@ pub struct FileResult {
     /// What each possible arc out of a branch line does ("jump to line
     /// 7"), for the LCOV report's branch records.
     pub branch_descriptions: BTreeMap<(i32, i32), String>,
+    /// Why each missing arc out of a branch line did not run ("line 5
+    /// didn't jump to line 7 because ..."), for the HTML report's partial
+    /// lines.
+    pub missing_branch_descriptions: BTreeMap<(i32, i32), String>,
 }
 
 impl FileResult {
@@ -66,6 +70,12 @@ impl FileResult {
                 .iter()
                 .filter(|(from, _)| is_in(&branch_lines, *from))
                 .map(|&(from, to)| ((from, to), source.arc_description(from, to)))
+                .collect();
+            result.missing_branch_descriptions = result
+                .missing_branch_arcs()
+                .into_iter()
+                .flat_map(|(line, ends)| ends.into_iter().map(move |end| (line as i32, end)))
+                .map(|(from, to)| ((from, to), source.missing_arc_description(from, to)))
                 .collect();
         }
         result.numbers = result.count();
