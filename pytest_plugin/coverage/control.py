@@ -465,6 +465,27 @@ class Coverage:
         """`{line: (exits, exits taken)}` of each branch line of a module or file."""
         return self._analyze(morf).branch_stats()
 
+    def _reporting(
+        self,
+        ignore_errors: bool | None,
+        omit: str | list[str] | None,
+        include: str | list[str] | None,
+        contexts: list[str] | None,
+        **options: Any,
+    ) -> contextlib.AbstractContextManager[None]:
+        """What every report does first: the data remapped by [paths], and
+        the options every report takes (plus its own) set for its run."""
+        self._init()
+        self._prepare_data_for_reporting()
+        return override_config(
+            self,
+            ignore_errors=ignore_errors,
+            report_omit=omit,
+            report_include=include,
+            report_contexts=contexts,
+            **options,
+        )
+
     def report(
         self,
         morfs: Any = None,
@@ -483,25 +504,19 @@ class Coverage:
         """Write the text summary report; return the total percentage."""
         from coverage.report import summary_report
 
-        self._init()
-        self._prepare_data_for_reporting()
-        with override_config(
-            self,
-            ignore_errors=ignore_errors,
-            report_omit=omit,
-            report_include=include,
+        with self._reporting(
+            ignore_errors,
+            omit,
+            include,
+            contexts,
             show_missing=show_missing,
             skip_covered=skip_covered,
-            report_contexts=contexts,
             skip_empty=skip_empty,
             precision=precision,
             sort=sort,
             format=output_format,
         ):
             return summary_report(self, morfs, file or sys.stdout)
-
-    def _not_yet(self, what: str) -> None:
-        raise NotImplementedError(f"The {what} report is not supported by ferrocov yet")
 
     def annotate(
         self,
@@ -517,15 +532,7 @@ class Coverage:
         missing, "-" excluded."""
         from coverage.annotate import AnnotateReporter
 
-        self._init()
-        self._prepare_data_for_reporting()
-        with override_config(
-            self,
-            ignore_errors=ignore_errors,
-            report_omit=omit,
-            report_include=include,
-            report_contexts=contexts,
-        ):
+        with self._reporting(ignore_errors, omit, include, contexts):
             AnnotateReporter(self).report(morfs, directory=directory)
 
     def html_report(
@@ -548,19 +555,16 @@ class Coverage:
         are kept from the last run (see the status file)."""
         from coverage.html import HtmlReporter
 
-        self._init()
-        self._prepare_data_for_reporting()
-        with override_config(
-            self,
-            ignore_errors=ignore_errors,
-            report_omit=omit,
-            report_include=include,
+        with self._reporting(
+            ignore_errors,
+            omit,
+            include,
+            contexts,
             html_dir=directory,
             extra_css=extra_css,
             html_title=title,
             html_skip_covered=skip_covered,
             show_contexts=show_contexts,
-            report_contexts=contexts,
             html_skip_empty=skip_empty,
             precision=precision,
         ):
@@ -581,17 +585,7 @@ class Coverage:
         from coverage.report_core import render_report
         from coverage.xmlreport import XmlReporter
 
-        self._init()
-        self._prepare_data_for_reporting()
-        with override_config(
-            self,
-            ignore_errors=ignore_errors,
-            report_omit=omit,
-            report_include=include,
-            xml_output=outfile,
-            report_contexts=contexts,
-            skip_empty=skip_empty,
-        ):
+        with self._reporting(ignore_errors, omit, include, contexts, xml_output=outfile, skip_empty=skip_empty):
             return render_report(self.config.xml_output, XmlReporter(self), morfs, self._message)
 
     def json_report(
@@ -610,15 +604,12 @@ class Coverage:
         from coverage.jsonreport import JsonReporter
         from coverage.report_core import render_report
 
-        self._init()
-        self._prepare_data_for_reporting()
-        with override_config(
-            self,
-            ignore_errors=ignore_errors,
-            report_omit=omit,
-            report_include=include,
+        with self._reporting(
+            ignore_errors,
+            omit,
+            include,
+            contexts,
             json_output=outfile,
-            report_contexts=contexts,
             json_pretty_print=pretty_print,
             json_show_contexts=show_contexts,
         ):
@@ -638,16 +629,7 @@ class Coverage:
         from coverage.lcovreport import LcovReporter
         from coverage.report_core import render_report
 
-        self._init()
-        self._prepare_data_for_reporting()
-        with override_config(
-            self,
-            ignore_errors=ignore_errors,
-            report_omit=omit,
-            report_include=include,
-            lcov_output=outfile,
-            report_contexts=contexts,
-        ):
+        with self._reporting(ignore_errors, omit, include, contexts, lcov_output=outfile):
             return render_report(self.config.lcov_output, LcovReporter(self), morfs, self._message)
 
     def sys_info(self) -> list[tuple[str, Any]]:

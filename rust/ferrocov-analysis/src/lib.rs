@@ -32,7 +32,8 @@ use rayon::prelude::*;
 pub use arcs::{Arc, ArcFacts, Fragment};
 pub use error::{AnalysisError, CompilerException};
 pub use exclusion::{join_regex, ExcludeRegex};
-pub use regions::{splitlines, splitlines_count, CodeRegion, RegionKind};
+pub use ferrocov_pytext::{splitlines, splitlines_count};
+pub use regions::{CodeRegion, RegionKind};
 pub use source::{decode_source, read_python_source};
 pub use structure::multiline_map_of;
 

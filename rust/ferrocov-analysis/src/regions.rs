@@ -155,38 +155,6 @@ impl Finder<'_> {
     }
 }
 
-/// Python's `str.splitlines()`: lines also end at \v, \f, \x1c-\x1e,
-/// \x85, U+2028 and U+2029, and \r\n is one line end.
-pub fn splitlines(text: &str) -> Vec<&str> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let end = match c {
-            '\r' => match chars.peek() {
-                Some(&(next, '\n')) => {
-                    chars.next();
-                    next + 1
-                }
-                _ => at + 1,
-            },
-            '\n' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}' => at + c.len_utf8(),
-            _ => continue,
-        };
-        lines.push(&text[start..at]);
-        start = end;
-    }
-    if start < text.len() {
-        lines.push(&text[start..]);
-    }
-    lines
-}
-
-/// How many lines `str.splitlines()` finds in `text`.
-pub fn splitlines_count(text: &str) -> u32 {
-    u32::try_from(splitlines(text).len()).unwrap_or(u32::MAX)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,16 +230,5 @@ match y:
 ";
         let names: Vec<String> = regions(src).into_iter().map(|r| r.1).collect();
         assert_eq!(names, ["a", "b", "d", "c", "K"]);
-    }
-
-    #[test]
-    fn python_splitlines() {
-        assert_eq!(splitlines_count(""), 0);
-        assert_eq!(splitlines_count("a"), 1);
-        assert_eq!(splitlines_count("a\n"), 1);
-        assert_eq!(splitlines_count("a\r\nb\rc"), 3);
-        assert_eq!(splitlines_count("a\x0cb\n"), 2);
-        assert_eq!(splitlines_count("\n\n"), 2);
-        assert_eq!(splitlines("a\u{2028}b\r\n\nc"), ["a", "b", "", "c"]);
     }
 }

@@ -115,7 +115,7 @@ fn analyze_parsed(
         crate::arcs::analyze_arcs(parsed.syntax(), index, &multiline, &raw, through_ctxmgr)
     });
     let regions = crate::regions::code_regions(parsed.syntax(), index);
-    let line_count = crate::regions::splitlines_count(text);
+    let line_count = ferrocov_pytext::splitlines_count(text);
     Ok(SourceAnalysis {
         statements,
         excluded,

@@ -13,31 +13,7 @@ pub fn strip(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c))
 }
 
-/// `str.splitlines()`: every line boundary Python knows, not just `\n`.
-pub fn splitlines(text: &str) -> Vec<&str> {
-    let boundary = |c: char| {
-        matches!(c, '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}')
-    };
-    let mut lines: Vec<&str> = Vec::new();
-    let mut start = 0;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if boundary(c) {
-            lines.push(&text[start..i]);
-            let mut end = i + c.len_utf8();
-            // "\r\n" is one boundary.
-            if c == '\r' && iter.peek().is_some_and(|&(_, n)| n == '\n') {
-                iter.next();
-                end += 1;
-            }
-            start = end;
-        }
-    }
-    if start < text.len() {
-        lines.push(&text[start..]);
-    }
-    lines
-}
+pub use ferrocov_pytext::splitlines;
 
 /// Digits with single underscores between them, as Python number literals allow.
 fn remove_digit_underscores(s: &str) -> Option<String> {

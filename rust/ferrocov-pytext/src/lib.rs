@@ -6,9 +6,11 @@
 //! crate that must read exactly like Python uses these.
 
 mod human_sort;
+mod lines;
 mod unicode_tables;
 
 pub use human_sort::{human_cmp, HumanKey, KeyPart};
+pub use lines::{splitlines, splitlines_count, splitlines_keepends};
 
 use crate::unicode_tables::{DIGIT_ZEROS, UNPRINTABLE};
 

@@ -29,7 +29,7 @@ pub fn render_annotation(source: &str, lines: AnnotateLines<'_>) -> String {
     let mut out = String::with_capacity(source.len() + source.len() / 8 + 16);
     let (mut i, mut j) = (0usize, 0usize);
     let mut covered = true;
-    for (index, line) in lines_with_ends(source).into_iter().enumerate() {
+    for (index, line) in ferrocov_pytext::splitlines_keepends(source).into_iter().enumerate() {
         let lineno = u32::try_from(index + 1).unwrap_or(u32::MAX);
         while statements.get(i).is_some_and(|&s| s < lineno) {
             i += 1;
@@ -77,32 +77,6 @@ fn is_bare_else(line: &str) -> bool {
     is_blank(rest)
 }
 
-/// Python's `str.splitlines(keepends=True)`.
-fn lines_with_ends(text: &str) -> Vec<&str> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let end = match c {
-            '\r' => match chars.peek() {
-                Some(&(next, '\n')) => {
-                    chars.next();
-                    next + 1
-                }
-                _ => at + 1,
-            },
-            '\n' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}' => at + c.len_utf8(),
-            _ => continue,
-        };
-        lines.push(&text[start..end]);
-        start = end;
-    }
-    if start < text.len() {
-        lines.push(&text[start..]);
-    }
-    lines
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,7 +114,7 @@ mod tests {
 
     #[test]
     fn python_line_ends_and_white_space() {
-        assert_eq!(lines_with_ends("a\u{2028}b\x1cc\r\nd"), ["a\u{2028}", "b\x1c", "c\r\n", "d"]);
+        assert_eq!(ferrocov_pytext::splitlines_keepends("a\u{2028}b\x1cc\r\nd"), ["a\u{2028}", "b\x1c", "c\r\n", "d"]);
         assert!(is_blank("\u{1f} \u{a0}# c\n"));
         assert!(is_bare_else("  else\t:\u{3000}\n"));
         assert!(!is_bare_else("else: pass\n"));
