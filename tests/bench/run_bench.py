@@ -8,7 +8,8 @@ N times; the table shows median wall times and the ratios to the plain run.
 With `--branch`, each tool runs with and without `--branch` in the same
 rounds, so branch is compared with line in one run.
 Then the static analysis of the whole standard library, arcs included,
-ferrocov against coverage.py (stdlib_analysis.py).
+ferrocov against coverage.py (stdlib_analysis.py), and (line runs) every
+report on a 300-file branch data set (report_bench.py).
 Ratios taken in one run on one machine are what we compare; absolute times
 mean little.
 """
@@ -77,6 +78,10 @@ def main() -> int:
     import stdlib_analysis
 
     print(stdlib_analysis.table(args.ferrocov_python, args.oracle_python, min(args.runs, 3)))
+    if not args.branch:
+        import report_bench
+
+        print(report_bench.table(args.ferrocov_python, args.oracle_python, min(args.runs, 3)))
     return 0
 
 
