@@ -33,7 +33,8 @@ MIN_FILES = 300
 MIN_STATEMENTS = 50_000
 
 # Runs under the oracle: copies stdlib files into `project/lib` and writes
-# `.coverage` with a seeded ~70% of each file's possible arcs executed.
+# `.coverage` with a seeded ~70% of each file's possible arcs executed (or,
+# with a fourth argument "lines", the lines those arcs reach).
 MAKE_DATA = """
 import random, shutil, sys, sysconfig, pathlib, warnings
 warnings.simplefilter("ignore")
@@ -62,7 +63,10 @@ for source in sorted(stdlib.glob("*.py")) + sorted(stdlib.glob("*/*.py")):
     if len(arcs) >= min_files and statements >= min_statements:
         break
 data = CoverageData(basename=str(project / ".coverage"))
-data.add_arcs(arcs)
+if sys.argv[4:] == ["lines"]:
+    data.add_lines({name: sorted({n for pair in pairs for n in pair if n > 0}) for name, pairs in arcs.items()})
+else:
+    data.add_arcs(arcs)
 data.write()
 print(len(arcs), statements)
 """
