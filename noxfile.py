@@ -134,7 +134,9 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHONS)
 def stress(session: nox.Session) -> None:
     """Full-size concurrency tests of the data file: 8 x 20 `coverage run --append`
-    into a new and an existing file, and writers killed while others save.
+    into a new and an existing file, writers killed while others save, and
+    16 x 50 runs saving parallel files while another process combines and
+    reports.
 
     Not in the default sessions: it takes a few minutes. Every run is bounded
     by a timeout, so a stuck run fails the session instead of hanging it.

@@ -6,6 +6,10 @@ measures a program of its own and a function of its own in a module they
 all share, so the file tells exactly which runs landed: all of them must,
 and every run must succeed.
 
+Then the parallel way: every run writes a data file of its own (`-p`)
+while another process combines and reports over and over; once all are
+done, a last combine must hold every run.
+
 The small versions run by default. The full-size ones (8 workers x 20 runs,
 and workers being killed while others save) are marked `stress`, left out
 of the default run (`-m "not stress"` in pyproject.toml); `nox -s stress`
@@ -70,10 +74,11 @@ def run_workers(
     root: Path,
     workers: int,
     runs: int,
-    args: tuple[str, ...] = (),
+    args: tuple[str, ...] = ("--append",),
     live: dict[int, subprocess.Popen] | None = None,
 ) -> Outcome:
-    """Each worker runs its programs one after the other, all workers at once.
+    """Each worker runs its programs one after the other, all workers at once,
+    each as `coverage run *args program`.
 
     With `live`, each running process is published there (by worker) so
     that another thread can kill it; a run that ends by a signal is killed,
@@ -86,7 +91,7 @@ def run_workers(
     def worker_loop(worker: int) -> None:
         start.wait()
         for run in range(runs):
-            cmd = [str(coverage), "run", "--append", *args, program_name(worker, run)]
+            cmd = [str(coverage), "run", *args, program_name(worker, run)]
             proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             if live is not None:
                 live[worker] = proc
@@ -253,3 +258,56 @@ def test_stress_killed_writers_spoil_nothing(tmp_path: Path, ferrocov_bin: Path,
     seen = dict(line.rsplit(" ", 1) for line in oracle_read.stdout.splitlines())
     for worker, run in outcome.done:
         assert seen[str(tmp_path / program_name(worker, run))] == str(len(expected_lines))
+
+
+# What a combine or report may say while runs are still saving: there is
+# nothing to combine, or nothing combined yet to report on.
+QUIET_MOMENTS = ("No data to combine", "No data to report.")
+
+
+def combine_while_saving(coverage: Path, root: Path, workers: int, runs: int) -> None:
+    """Runs save parallel files while a combiner folds them in and reports."""
+    make_project(root, workers, runs)
+    finished = threading.Event()
+    problems: list[str] = []
+    rounds = {"combine": 0, "report": 0}
+
+    def combiner() -> None:
+        while not finished.is_set():
+            for action, args in (("combine", ["combine", "--append"]), ("report", ["report"])):
+                proc = subprocess.run(
+                    [str(coverage), *args], cwd=root, capture_output=True, text=True, timeout=RUN_TIMEOUT
+                )
+                said = proc.stdout + proc.stderr
+                if proc.returncode == 0:
+                    rounds[action] += 1
+                elif not said.strip().startswith(QUIET_MOMENTS):
+                    problems.append(f"{action} exited {proc.returncode}:\n{said}")
+                if "arning" in said:
+                    problems.append(f"{action} warned:\n{said}")
+
+    thread = threading.Thread(target=combiner)
+    thread.start()
+    try:
+        outcome = run_workers(coverage, root, workers, runs, args=("-p",))
+    finally:
+        finished.set()
+        thread.join()
+    assert outcome.failed == []
+    assert problems == []
+    assert rounds["combine"] > 0, "the combiner never combined while runs were saving"
+    last = subprocess.run([str(coverage), "combine", "--append"], cwd=root, capture_output=True, text=True)
+    assert last.returncode == 0 or last.stdout.startswith("No data to combine"), last.stdout + last.stderr
+    assert list(root.glob(".coverage.*")) == [], "a parallel file was left uncombined"
+    data = read_data(root)
+    assert_runs_landed(data, root, outcome.done, runs)
+    assert len(outcome.done) == workers * runs
+
+
+def test_combining_while_runs_save_loses_nothing(tmp_path: Path, ferrocov_bin: Path) -> None:
+    combine_while_saving(ferrocov_bin / "coverage", tmp_path, workers=4, runs=5)
+
+
+@pytest.mark.stress
+def test_stress_combining_while_runs_save_loses_nothing(tmp_path: Path, ferrocov_bin: Path) -> None:
+    combine_while_saving(ferrocov_bin / "coverage", tmp_path, workers=16, runs=50)

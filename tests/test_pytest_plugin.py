@@ -543,3 +543,23 @@ def test_branch_from_config_file(ferrocov_bin, oracle_bin, project):
     ours, theirs = both(ferrocov_bin, oracle_bin, project, *SOURCES)
     assert "BrPart" in theirs.coverage_section()
     assert_same(ours, theirs)
+
+
+def test_coverage_run_of_pytest_gives_no_rewrite_warning(ferrocov_bin, oracle_bin, project):
+    """`coverage run -m pytest` imports our packages before pytest: pytest must
+    not warn that it cannot rewrite them (with `-W error` it would abort)."""
+    oracle_dir = fresh_copy(project, "oracle")
+    runs = []
+    for bin_dir, root in ((ferrocov_bin, project), (oracle_bin, oracle_dir)):
+        proc = subprocess.run(
+            [str(bin_dir / "coverage"), "run", "-m", "pytest", "-p", "no:cacheprovider", "-W", "error"],
+            cwd=root,
+            env=_clean_env(None),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        runs.append(proc)
+    ours, theirs = runs
+    assert "PytestAssertRewriteWarning" not in ours.stdout + ours.stderr
+    assert ours.returncode == theirs.returncode == 0, ours.stdout + ours.stderr

@@ -2,6 +2,11 @@
 
 Users import it exactly as they imported coverage.py; see
 `coverage.version` for what `__version__` reports and why.
+
+PYTEST_DONT_REWRITE: the marker keeps pytest from warning that it cannot
+rewrite this package under `coverage run -m pytest` (our wheel declares the
+`pytest11` plugin, so pytest wants to rewrite all of its packages, and this
+one is imported before pytest starts).
 """
 
 from __future__ import annotations

@@ -44,6 +44,10 @@ class _DefaultDataFile:
 
 DEFAULT_DATAFILE = _DefaultDataFile()
 
+# `config_file` of this prefix carries a serialized configuration (a parent
+# process's, handed to its children in COVERAGE_PROCESS_CONFIG).
+CONFIG_DATA_PREFIX = ":data:"
+
 
 @contextlib.contextmanager
 def override_config(cov: Coverage, **kwargs: Any) -> Iterator[None]:
@@ -116,27 +120,35 @@ class Coverage:
         self._atexit_registered = False
 
         self.config: CoverageConfig = CoverageConfig()
-        if not isinstance(config_file, bool):
-            config_file = os.fspath(config_file)
-        self.config = read_coverage_config(
-            config_file=config_file,
-            warn=self._warn,
-            data_file=data_file,
-            cover_pylib=cover_pylib,
-            timid=timid,
-            branch=branch,
-            parallel=bool_or_none(data_suffix),
-            source=source,
-            source_pkgs=source_pkgs,
-            source_dirs=source_dirs,
-            run_omit=omit,
-            run_include=include,
-            debug=debug,
-            report_omit=omit,
-            report_include=include,
-            concurrency=concurrency,
-            context=context,
-        )
+        if isinstance(config_file, str) and config_file.startswith(CONFIG_DATA_PREFIX):
+            # A child measured for its parent runs with the parent's resolved
+            # configuration, nothing read or overridden here.
+            self.config = CoverageConfig.deserialize(config_file[len(CONFIG_DATA_PREFIX) :])
+        else:
+            if not isinstance(config_file, bool):
+                config_file = os.fspath(config_file)
+            self.config = read_coverage_config(
+                config_file=config_file,
+                warn=self._warn,
+                data_file=data_file,
+                cover_pylib=cover_pylib,
+                timid=timid,
+                branch=branch,
+                parallel=bool_or_none(data_suffix),
+                source=source,
+                source_pkgs=source_pkgs,
+                source_dirs=source_dirs,
+                run_omit=omit,
+                run_include=include,
+                debug=debug,
+                report_omit=omit,
+                report_include=include,
+                concurrency=concurrency,
+                context=context,
+            )
+        # A program that makes its own Coverage is coverage-aware: the one the
+        # start-up hook may have made for it must not save over its data.
+        _prevent_sub_process_measurement()
 
     def __repr__(self) -> str:
         data_file = repr(self._data.data_filename()) if self._data is not None else "-none-"
@@ -662,18 +674,56 @@ class Coverage:
         ]
 
 
-def process_startup(*, force: bool = False) -> Coverage | None:
-    """Start measuring in a new process when COVERAGE_PROCESS_START says so."""
-    cps = os.getenv("COVERAGE_PROCESS_START")
-    if not cps and not force:
+def process_startup(*, force: bool = False, slug: str = "default") -> Coverage | None:
+    """Start measuring in a new process if its environment asks for it.
+
+    COVERAGE_PROCESS_CONFIG (a parent's serialized configuration, set by
+    `patch = subprocess`) or COVERAGE_PROCESS_START (a config file) asks.
+    Called by the installed `.pth` file at every interpreter start-up (`slug`
+    says who called), so it does nothing the second time in a process unless
+    `force`d. Returns the started `Coverage`, or None.
+    """
+    del slug  # coverage.py's debug output names the caller; ours has no use for it
+    if not force and hasattr(process_startup, "coverage"):
         return None
-    if getattr(process_startup, "coverage", None) is not None:
-        return None
-    cov = Coverage(config_file=cps or True)
+    config_data = os.getenv("COVERAGE_PROCESS_CONFIG")
+    if config_data is not None:
+        config_file = CONFIG_DATA_PREFIX + config_data
+    else:
+        cps = os.getenv("COVERAGE_PROCESS_START")
+        if cps is None:
+            return None
+        config_file = cps
+    cov = _start_process_coverage(config_file)
     process_startup.coverage = cov  # type: ignore[attr-defined]
+    return cov
+
+
+def _start_process_coverage(config_file: str) -> Coverage:
+    """Measure this whole process with `config_file`, saving at exit."""
+    cov = Coverage(config_file=config_file)
     cov._warn_no_data = False
     cov._warn_unimported_source = False
     cov._warn_preimported_source = False
     cov._auto_save = True
     cov.start()
     return cov
+
+
+def _prevent_sub_process_measurement() -> None:
+    """The process made a Coverage of its own: the auto-started one keeps quiet."""
+    auto_started = getattr(process_startup, "coverage", None)
+    if auto_started is not None:
+        auto_started._auto_save = False
+
+
+def _after_fork_in_child() -> None:
+    """`patch = fork`: the child of a measured process measures itself."""
+    parent_cov = Coverage.current()
+    if parent_cov is None:
+        process_startup(force=True, slug="fork")
+        return
+    # The child must not save the parent's pre-fork data as its own.
+    parent_cov._auto_save = False
+    parent_cov.stop()
+    _start_process_coverage(CONFIG_DATA_PREFIX + parent_cov.config.serialize())

@@ -1,4 +1,7 @@
-"""ferrocov: the native engine behind the `coverage` and `pytest_cov` packages."""
+"""ferrocov: the native engine behind the `coverage` and `pytest_cov` packages.
+
+PYTEST_DONT_REWRITE (see `coverage`'s docstring for why).
+"""
 
 from ferrocov._engine import __version__
 

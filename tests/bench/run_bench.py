@@ -9,7 +9,9 @@ With `--branch`, each tool runs with and without `--branch` in the same
 rounds, so branch is compared with line in one run.
 Then the static analysis of the whole standard library, arcs included,
 ferrocov against coverage.py (stdlib_analysis.py), and (line runs) every
-report on a 300-file branch data set (report_bench.py).
+report on a 300-file branch data set (report_bench.py), `coverage combine`
+of 200 parallel files of that data set and the start-up cost of the `.pth`
+hook (combine_bench.py).
 Ratios taken in one run on one machine are what we compare; absolute times
 mean little.
 """
@@ -82,6 +84,10 @@ def main() -> int:
         import report_bench
 
         print(report_bench.table(args.ferrocov_python, args.oracle_python, min(args.runs, 3)))
+        import combine_bench
+
+        print(combine_bench.combine_table(args.ferrocov_python, args.oracle_python, min(args.runs, 3), 200))
+        print(combine_bench.hook_table(args.ferrocov_python, 40))
     return 0
 
 

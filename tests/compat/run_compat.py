@@ -228,6 +228,9 @@ def child_env() -> dict[str, str]:
     env.pop("PYTHONPATH", None)  # the tests assert it is unset
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env["PYTHON_COLORS"] = "0"
+    # coverage.py's own runner (igor.py) sets this for its suite: the code
+    # under test then hands its test environment on to exec'd children.
+    env["COVERAGE_TESTING"] = "True"
     return env
 
 

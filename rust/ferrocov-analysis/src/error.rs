@@ -25,6 +25,17 @@ pub enum AnalysisError {
     Internal { filename: String, detail: String },
 }
 
+impl AnalysisError {
+    /// coverage.py's slug for the error, which its CLI turns into a link to
+    /// the message's documentation. Only a missing file has one.
+    pub fn slug(&self) -> Option<&'static str> {
+        match self {
+            AnalysisError::NoSource { reason: None, .. } => Some("no-source"),
+            _ => None,
+        }
+    }
+}
+
 /// The non-SyntaxError exceptions CPython's `ast.parse()` raises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompilerException {
@@ -64,6 +75,14 @@ mod tests {
     fn shown(message: &str) -> String {
         let err = AnalysisError::NotPython { filename: "f.py".into(), message: message.into(), line: Some(1) };
         err.to_string().trim_start_matches("Couldn't parse 'f.py' as Python source: ").to_string()
+    }
+
+    #[test]
+    fn only_a_missing_file_has_a_slug() {
+        let missing = AnalysisError::NoSource { filename: "f".into(), reason: None };
+        let unreadable = AnalysisError::NoSource { filename: "f".into(), reason: Some("[Errno 13]".into()) };
+        assert_eq!(missing.slug(), Some("no-source"));
+        assert_eq!(unreadable.slug(), None);
     }
 
     #[test]

@@ -143,7 +143,7 @@ impl From<&AnalysisError> for Mapped {
             AnalysisError::CompilerRefused { exception: CompilerException::RecursionError, .. } => Class::Recursion,
             AnalysisError::Internal { .. } => Class::Coverage,
         };
-        Mapped::new(class, err.to_string())
+        Mapped { class, message: err.to_string(), slug: err.slug() }
     }
 }
 
