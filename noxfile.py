@@ -132,6 +132,15 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHONS)
+def slow(session: nox.Session) -> None:
+    """The long tail of the differential corpora (tests marked `slow`), which
+    the default `tests` session leaves out."""
+    session.install("pytest", "pytest-xdist", "lxml", "playwright")
+    install_ferrocov(session)
+    session.run("pytest", "tests", "-m", "slow", "-n", "2", *session.posargs)
+
+
+@nox.session(python=PYTHONS)
 def stress(session: nox.Session) -> None:
     """Full-size concurrency tests of the data file: 8 x 20 `coverage run --append`
     into a new and an existing file, writers killed while others save, and
