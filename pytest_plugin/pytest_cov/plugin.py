@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ferrocov._engine import display_covered, should_fail_under
 from pytest_cov import CovDisabledWarning, CovReportWarning, PytestCovWarning
 
 if TYPE_CHECKING:
@@ -362,6 +361,10 @@ class CovPlugin:
         precision = self.options.cov_precision
         if fail_under is None or self.options.collectonly:
             return
+        # Imported here, as pytest-cov does, so loading the plugin doesn't
+        # import `coverage` before measurement starts.
+        from coverage.results import display_covered, should_fail_under
+
         if should_fail_under(self.cov_total, fail_under, precision):
             message = (
                 f"Coverage failure: total of {display_covered(self.cov_total, precision)} "
