@@ -90,10 +90,13 @@ def fuzz(session: nox.Session) -> None:
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The pytest suite, through the installed wheel, with the oracle beside it
-    (lxml validates the XML report against the Cobertura DTD and reads the
-    HTML report; playwright drives the system chromium for its browser test,
-    no browser download)."""
+    (covdefaults is the plugin the plugin tests load; lxml validates the XML
+    report against the Cobertura DTD and reads the HTML report; playwright
+    drives the system chromium for its browser test, no browser download)."""
     session.install("pytest", "pytest-xdist", "lxml", "playwright")
+    # The plugin tests load covdefaults; without --no-deps pip would pull
+    # coverage.py in over our `coverage` package.
+    session.install("--no-deps", "covdefaults==2.3.0")
     install_ferrocov(session)
     session.run("pytest", *(session.posargs or ["tests", "-n", "2"]))
 

@@ -15,7 +15,8 @@ import venv
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-REQUIREMENTS = ["coverage==7.17.3", "pytest-cov==7.1.0", "pytest", "pytest-xdist"]
+# covdefaults: the configurer plugin the plugin tests load under both tools.
+REQUIREMENTS = ["coverage==7.17.3", "pytest-cov==7.1.0", "pytest", "pytest-xdist", "covdefaults==2.3.0"]
 
 
 def oracle_python() -> Path:
@@ -28,10 +29,13 @@ def oracle_python() -> Path:
     root.parent.mkdir(parents=True, exist_ok=True)
     with open(root.parent / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / "ready").exists():
+        # The marker records what was installed: a changed list rebuilds.
+        wanted = "\n".join(REQUIREMENTS) + "\n"
+        ready = root / "ready"
+        if not ready.exists() or ready.read_text() != wanted:
             venv.EnvBuilder(with_pip=True, clear=True).create(root)
             subprocess.run([str(python), "-m", "pip", "install", "-q", *REQUIREMENTS], check=True)
-            (root / "ready").write_text("ok\n")
+            ready.write_text(wanted)
     return python
 
 

@@ -14,13 +14,18 @@ from __future__ import annotations
 from coverage.control import Coverage, process_startup
 from coverage.data import CoverageData
 from coverage.exceptions import CoverageException
+from coverage.plugin import CodeRegion, CoveragePlugin, FileReporter, FileTracer
 from coverage.version import __url__, __version__, version_info
 
 # The old lower-case name, still used by some projects and coverage.py's tests.
 coverage = Coverage
 
 __all__ = [
+    "CodeRegion",
     "Coverage",
+    "CoveragePlugin",
+    "FileReporter",
+    "FileTracer",
     "CoverageData",
     "CoverageException",
     "__url__",

@@ -30,6 +30,7 @@ from coverage.files import PathAliases, abs_file, relative_directory, relative_f
 from coverage.inorout import InOrOut
 from coverage.misc import bool_or_none, ensure_dir_for_file, join_regex
 from coverage.patch import apply_patches
+from coverage.plugin_support import Plugins
 from coverage.sqldata import CoverageData
 from coverage.version import __url__, __version__
 from ferrocov import _engine
@@ -107,6 +108,7 @@ class Coverage:
         self._messages = messages
         self._warnings: list[str] = []
         self._plugin_override = plugins
+        self._plugins = Plugins()
 
         self._inorout: InOrOut | None = None
         self._collector: Collector | None = None
@@ -173,6 +175,38 @@ class Coverage:
         set_relative_directory()
         if self.config.relative_files:
             self._file_mapper = relative_filename
+        self._load_plugins()
+
+    def _load_plugins(self) -> None:
+        """Load the configured plugins (or the constructor's) and let the
+        configurers change the settings before anything reads them."""
+        self._plugins = Plugins()
+        if self._plugin_override:
+            self._plugins.load_from_callables(self._plugin_override)
+        else:
+            self._plugins.load_from_config(self.config.plugins or [], self.config)
+        for plugin in self._plugins.configurers:
+            # coverage.py hands over the Coverage or its config, either one:
+            # a configurer may only use get_option and set_option.
+            plugin.configure(self)
+
+    def _disable_unsupported_plugins(self) -> None:
+        """Plugins of a kind the cores can't serve yet are switched off,
+        with coverage.py's warning, instead of being silently ignored."""
+        assert self._collector is not None
+        unsupported = [
+            ("file tracers", self._plugins.file_tracers),
+            ("dynamic context switchers", self._plugins.context_switchers),
+        ]
+        for kind, plugins in unsupported:
+            if plugins:
+                names = ", ".join(plugin._coverage_plugin_name for plugin in plugins)
+                self._warn(
+                    f"Plugin {kind} ({names}) aren't supported with {self._collector.tracer_name()}",
+                    slug="plugin-unsupported",
+                )
+                for plugin in plugins:
+                    plugin._coverage_enabled = False
 
     def _post_init(self) -> None:
         """Kept for API compatibility: coverage.py writes debug output here."""
@@ -253,6 +287,8 @@ class Coverage:
             include_namespace_packages=self.config.include_namespace_packages,
         )
         self._collector = Collector(self._file_decider(), self._file_mapper, config=self.config, warn=self._warn)
+        self._disable_unsupported_plugins()
+        self._inorout.plugins = self._plugins
         self._init_data(self._run_suffix())
         if not self._atexit_registered:
             atexit.register(self._atexit)
@@ -655,6 +691,9 @@ class Coverage:
             ("ferrocov_version", ferrocov_version),
             ("coverage_module", covmod.__file__),
             ("core", self._collector.tracer_name() if self._collector is not None else "-none-"),
+            ("plugins.file_tracers", _plugin_entries(self._plugins.file_tracers)),
+            ("plugins.configurers", _plugin_entries(self._plugins.configurers)),
+            ("plugins.context_switchers", _plugin_entries(self._plugins.context_switchers)),
             ("configs_attempted", self.config.config_files_attempted),
             ("configs_read", self.config.config_files_read),
             ("config_file", self.config.config_file),
@@ -672,6 +711,11 @@ class Coverage:
             ("command_line", " ".join(getattr(sys, "argv", ["-none-"]))),
             ("time", f"{datetime.datetime.now():%Y-%m-%d %H:%M:%S}"),
         ]
+
+
+def _plugin_entries(plugins: list[Any]) -> list[str]:
+    """`coverage debug sys` lines for plugins: their names, disabled ones marked."""
+    return [p._coverage_plugin_name + ("" if p._coverage_enabled else " (disabled)") for p in plugins]
 
 
 def process_startup(*, force: bool = False, slug: str = "default") -> Coverage | None:

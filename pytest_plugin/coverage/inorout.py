@@ -310,7 +310,9 @@ class InOrOut:
     # --- decisions ---------------------------------------------------------
 
     def _file_tracers(self) -> list[Any]:
-        return list(getattr(self.plugins, "file_tracers", None) or [])
+        """The file-tracer plugins still enabled."""
+        plugins = getattr(self.plugins, "file_tracers", None) or []
+        return [plugin for plugin in plugins if getattr(plugin, "_coverage_enabled", True)]
 
     def should_trace(self, filename: str, frame: FrameType | None = None) -> Any:
         """Decide whether to trace `filename` (with `frame`'s globals if known)."""

@@ -5,7 +5,7 @@ use ferrocov_pytext::HumanKey;
 
 use crate::error::ConfigError;
 use crate::options::{self, CONCURRENCY_CHOICES, CONFIG_FILE_OPTIONS, LIGHT_THREADS, MUST_BE_LIST};
-use crate::value::{FieldValue, OptionValue, PathsMap, PluginOptions};
+use crate::value::{FieldValue, Number, OptionValue, PathsMap, PluginOptions};
 
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_string()).collect()
@@ -86,7 +86,7 @@ coverage_config! {
     // [report]
     exclude_list: Vec<String> = strings(options::DEFAULT_EXCLUDE);
     exclude_also: Vec<String> = Vec::new();
-    fail_under: f64 = 0.0;
+    fail_under: Number = Number::Float(0.0);
     format: Option<String> = None;
     ignore_errors: bool = false;
     include_namespace_packages: bool = false;

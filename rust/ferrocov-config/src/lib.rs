@@ -38,4 +38,4 @@ pub use options::{
 };
 pub use pathutil::{abspath, expanduser};
 pub use source::{is_toml_name, ConfigSource, ExpandUser, ReadContext, RegexCheck};
-pub use value::{FieldValue, OptionValue, PathsMap, PluginOptions};
+pub use value::{FieldValue, Number, OptionValue, PathsMap, PluginOptions};

@@ -84,7 +84,7 @@ fn coveragerc_every_type() {
     assert_eq!(cfg.source, Some(strs(&["a", "b", "c"])));
     assert_eq!(cfg.run_omit, strs(&["x/*"]));
     assert_eq!(cfg.data_file, "/home/u/d.cov");
-    assert!((cfg.fail_under - 87.5).abs() < f64::EPSILON);
+    assert!((cfg.fail_under.as_f64() - 87.5).abs() < f64::EPSILON);
     assert_eq!(cfg.precision, 2);
     assert_eq!(cfg.exclude_list, strs(&["pragma: custom", "^raise", "foo"]));
     assert_eq!(cfg.html_title, "Coverage report".replace("Coverage report", "T"));
