@@ -95,6 +95,8 @@ fn merges_every_parallel_file_and_deletes_them() {
     assert_eq!(lines(&mut data, "a.py"), [1, 2, 5]);
     assert_eq!(lines(&mut data, "b.py"), [3]);
     assert_eq!(names_in(&dir), [".coverage"]);
+    // Each deletion is announced where coverage.py makes it (the files go
+    // once the folded rows are written).
     let kinds: Vec<&str> = events.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(kinds, ["combining", "combined", "deleting", "combining", "combined", "deleting"]);
 }
@@ -222,6 +224,9 @@ fn mixing_lines_and_arcs_stops_with_the_inputs_not_yet_merged_left() {
     assert!(err.to_string().contains(".coverage.2' measured branch coverage"), "{err}");
     // The first was folded in and deleted; the culprit and the rest remain.
     assert_eq!(names_in(&dir), [".coverage", ".coverage.2", ".coverage.3"]);
+    let mut written = target(&dir);
+    written.read().unwrap();
+    assert_eq!(lines(&mut written, "a.py"), [1], "the input before the culprit was written");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Finding the data files to combine, fingerprinting them, and reading one
 //! into memory. Everything here only reads, so it can run on many threads.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use sha3::{Digest, Sha3_256};
@@ -76,15 +77,48 @@ pub(super) enum Input {
     Broken(DataError),
 }
 
-/// An input file's fingerprint (None if unreadable) and its contents.
+/// An input file's fingerprint (None if unreadable, or if no other input
+/// has its size) and its contents.
 pub(super) struct Prepared {
     pub digest: Option<String>,
     pub input: Input,
 }
 
-/// Fingerprint and read one input file.
-pub(super) fn prepare(path: &str) -> Prepared {
-    let digest = hash_for_data_file(path).ok();
+/// The inputs that could be copies of another, and so need the SHA3
+/// fingerprint: those whose quick (non-cryptographic) content hash another
+/// input shares or that can't be read, and those with a digest in their
+/// name (which costs nothing). Reading and quick-hashing run on rayon's
+/// threads; SQLite files come in whole pages, so sizes alone tell too little.
+pub(super) fn fingerprint_candidates(paths: &[String]) -> HashSet<String> {
+    use rayon::prelude::*;
+    use std::hash::{DefaultHasher, Hasher};
+    let quick: Vec<Option<u64>> = paths
+        .par_iter()
+        .map(|path| {
+            std::fs::read(path).ok().map(|bytes| {
+                let mut hasher = DefaultHasher::new();
+                hasher.write(&bytes);
+                hasher.finish()
+            })
+        })
+        .collect();
+    let mut counts: HashMap<u64, usize> = HashMap::new();
+    for hash in quick.iter().flatten() {
+        *counts.entry(*hash).or_default() += 1;
+    }
+    paths
+        .iter()
+        .zip(&quick)
+        .filter(|(path, hash)| {
+            match_suffix(path).and_then(|parts| parts.hash).is_some() || hash.is_none_or(|h| counts[&h] > 1)
+        })
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+/// Read one input file, fingerprinted if it may be a duplicate.
+pub(super) fn prepare(path: &str, fingerprint: bool) -> Prepared {
+    let digest = if fingerprint { hash_for_data_file(path).ok() } else { None };
     let options = DataOptions { basename: Some(PathBuf::from(path)), read_only: true, ..DataOptions::default() };
     let mut data = CoverageData::with_options(options);
     let input = match data.read() {

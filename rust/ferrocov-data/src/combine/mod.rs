@@ -3,14 +3,20 @@
 //!
 //! The inputs are found (`combinable_files`), then handled in batches: each
 //! batch's files are fingerprinted and read into memory on rayon's threads,
-//! then merged one at a time in sorted file order. Reading is the slow,
-//! independent part; merging in a fixed order keeps the result, the
+//! then folded one at a time in sorted file order (`fold`). Reading is the
+//! slow, independent part; folding in a fixed order keeps the result, the
 //! messages and which duplicate wins the same whatever thread finishes
-//! first. Batches bound how much is held in memory at once.
+//! first. Batches bound how many inputs are held in memory at once; the
+//! folded rows are deduplicated, so they stay as small as the result.
 //!
-//! Each input is deleted after it is handled (unless `keep`), so a combine
-//! that fails halfway leaves exactly the inputs it has not folded in yet.
+//! What is folded is written into the target in one transaction at the end
+//! (or when an input can't be merged, before that error is returned), and
+//! only then are the folded inputs deleted (unless `keep`; the events still
+//! announce each deletion where coverage.py makes it): a combine that
+//! fails leaves every input it has not written, and the target as it was
+//! or with all the inputs before the failing one, as coverage.py's would.
 
+mod fold;
 mod inputs;
 mod summary;
 
@@ -20,12 +26,14 @@ use rayon::prelude::*;
 
 use crate::coverage_data::{CoverageData, MapPath};
 use crate::error::{DataError, Result};
+use fold::Folded;
 pub use inputs::{combinable_files, hash_for_data_file};
-use inputs::{prepare, Input, Prepared};
+use inputs::{fingerprint_candidates, prepare, Input, Prepared};
 pub use summary::{CombineEvent, CombineSummary};
 
-/// How many inputs are read into memory at once.
-const BATCH: usize = 64;
+/// How many inputs are read into memory at once: enough to keep every
+/// core reading, few enough that the inputs held stay small.
+const BATCH: usize = 16;
 
 /// What to combine and how.
 #[derive(Debug, Clone, Default)]
@@ -60,12 +68,16 @@ pub fn combine_parallel_data(
         keep: options.keep,
         map_path: CachedMap::new(map_path),
         seen: HashSet::new(),
+        folded: Folded::default(),
+        folded_inputs: Vec::new(),
+        may_be_copies: fingerprint_candidates(&files),
         summary: CombineSummary::default(),
         on_event,
     };
-    for batch in files.chunks(BATCH) {
-        combine.batch(batch)?;
-    }
+    let folding = files.chunks(BATCH).try_for_each(|batch| combine.batch(batch));
+    // What was folded before a failing input is written even so.
+    let written = combine.write_folded();
+    folding.and(written)?;
     if options.strict && combine.summary.combined == 0 {
         return Err(DataError::NoUsableDataFiles);
     }
@@ -79,6 +91,11 @@ struct Combine<'t, 'm, 'e> {
     map_path: CachedMap<'m>,
     /// Fingerprints of the inputs handled so far, to recognise duplicates.
     seen: HashSet<String>,
+    /// The rows of the inputs folded so far, and those inputs' paths.
+    folded: Folded,
+    folded_inputs: Vec<String>,
+    /// The inputs that may be copies of another (the others aren't hashed).
+    may_be_copies: HashSet<String>,
     summary: CombineSummary,
     on_event: &'e mut dyn FnMut(CombineEvent),
 }
@@ -88,8 +105,9 @@ impl Combine<'_, '_, '_> {
         // The target's own file (one of the parallel files, sometimes) is
         // neither read nor fingerprinted: it can't be a duplicate of itself.
         let own = self.target.data_filename().to_owned();
+        let may_be_copies = &self.may_be_copies;
         let prepared: Vec<Option<Prepared>> =
-            paths.par_iter().map(|path| (*path != own).then(|| prepare(path))).collect();
+            paths.par_iter().map(|path| (*path != own).then(|| prepare(path, may_be_copies.contains(path)))).collect();
         for (path, prepared) in paths.iter().zip(prepared) {
             match prepared {
                 None => self.emit(CombineEvent::SkippedOurself(path.clone())),
@@ -99,36 +117,60 @@ impl Combine<'_, '_, '_> {
         Ok(())
     }
 
-    /// Merge (or skip) one input, then delete it unless kept or unusable.
+    /// Fold (or skip) one input. Unless kept, a duplicate is deleted at
+    /// once, a folded input once the fold is written; an unusable one never.
     fn one(&mut self, path: &str, prepared: Prepared) -> Result<()> {
         // An input that can't even be fingerprinted is tried anyway: reading
         // it fails too, and that is what gets reported.
         let duplicate = prepared.digest.is_some_and(|digest| !self.seen.insert(digest));
-        let mut delete = !self.keep;
         if duplicate {
             self.summary.skipped += 1;
             self.emit(CombineEvent::Duplicate(path.to_owned()));
-        } else {
-            self.emit(CombineEvent::Combining(path.to_owned()));
-            match prepared.input {
-                Input::Rows(rows) => {
-                    self.target.update_from_rows(&rows, &mut |p| self.map_path.map(p))?;
-                    self.summary.combined += 1;
-                    self.emit(CombineEvent::Combined(path.to_owned()));
-                }
-                Input::Broken(error) => return Err(error),
-                Input::Unusable(error) => {
-                    self.summary.errored += 1;
-                    self.emit(CombineEvent::Unusable { path: path.to_owned(), error });
-                    delete = false;
+            return self.delete(path);
+        }
+        self.emit(CombineEvent::Combining(path.to_owned()));
+        match prepared.input {
+            Input::Rows(rows) => {
+                let Combine { folded, target, map_path, .. } = self;
+                folded.fold(target, &rows, &mut |p| map_path.map(p))?;
+                self.summary.combined += 1;
+                self.emit(CombineEvent::Combined(path.to_owned()));
+                if !self.keep {
+                    // Announced where coverage.py deletes it (debug output
+                    // reads the same); done once the fold is written.
+                    self.emit(CombineEvent::Deleting(path.to_owned()));
+                    self.folded_inputs.push(path.to_owned());
                 }
             }
-        }
-        if delete {
-            self.emit(CombineEvent::Deleting(path.to_owned()));
-            remove_input(path)?;
+            Input::Broken(error) => return Err(error),
+            Input::Unusable(error) => {
+                self.summary.errored += 1;
+                self.emit(CombineEvent::Unusable { path: path.to_owned(), error });
+            }
         }
         Ok(())
+    }
+
+    /// Write what is folded into the target in one transaction, then
+    /// delete the inputs it came from.
+    fn write_folded(&mut self) -> Result<()> {
+        let folded = std::mem::take(&mut self.folded);
+        if !folded.is_empty() {
+            let rows = folded.into_rows(self.target.data_filename());
+            self.target.update_from_rows(&rows, &mut |p| Ok(p.to_owned()))?;
+        }
+        for path in std::mem::take(&mut self.folded_inputs) {
+            remove_input(&path)?;
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, path: &str) -> Result<()> {
+        if self.keep {
+            return Ok(());
+        }
+        self.emit(CombineEvent::Deleting(path.to_owned()));
+        remove_input(path)
     }
 
     fn emit(&mut self, event: CombineEvent) {

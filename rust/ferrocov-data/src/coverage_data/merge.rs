@@ -10,19 +10,20 @@ use crate::db;
 use crate::error::{DataError, Result};
 use crate::numbits::{numbits_union, numbits_union_into};
 
-/// Rows read out of another data file, to merge into ours.
+/// Rows read out of another data file (or folded from several, by
+/// `combine`), to merge into ours.
 #[derive(Default)]
 pub(crate) struct ForeignData {
     /// The file the rows came from, named in errors.
-    filename: String,
-    has_lines: bool,
-    has_arcs: bool,
-    files: Vec<(i64, String)>,
-    contexts: Vec<(i64, String)>,
-    tracers: Vec<(i64, String)>,
+    pub(crate) filename: String,
+    pub(crate) has_lines: bool,
+    pub(crate) has_arcs: bool,
+    pub(crate) files: Vec<(i64, String)>,
+    pub(crate) contexts: Vec<(i64, String)>,
+    pub(crate) tracers: Vec<(i64, String)>,
     /// The arc rows, unless they stay in an attached database (`other_db`).
-    arcs: Option<Vec<(i64, i64, i64, i64)>>,
-    line_bits: Vec<(i64, i64, Vec<u8>)>,
+    pub(crate) arcs: Option<Vec<(i64, i64, i64, i64)>>,
+    pub(crate) line_bits: Vec<(i64, i64, Vec<u8>)>,
 }
 
 impl CoverageData {
@@ -89,7 +90,7 @@ impl CoverageData {
     }
 
     /// A file is lines or arcs, never both: refuse to mix them.
-    fn check_mixable(&self, other: &str, other_has_lines: bool, other_has_arcs: bool) -> Result<()> {
+    pub(crate) fn check_mixable(&self, other: &str, other_has_lines: bool, other_has_arcs: bool) -> Result<()> {
         if self.has_lines && other_has_arcs {
             return Err(DataError::CombineArcsIntoLines { other: other.to_owned(), ours: self.filename.clone() });
         }
@@ -293,7 +294,7 @@ fn map_foreign_paths(foreign: &ForeignData, map_path: MapPath<'_>) -> Result<Has
 }
 
 /// coverage.py's `map_path` result always gets platform separators.
-fn fix_separators(path: &str) -> String {
+pub(crate) fn fix_separators(path: &str) -> String {
     let sep = std::path::MAIN_SEPARATOR;
     path.chars().map(|c| if c == '/' || c == '\\' { sep } else { c }).collect()
 }

@@ -20,7 +20,7 @@ mod query;
 mod record;
 
 pub use lifecycle::files_with_prefix;
-pub(crate) use merge::ForeignData;
+pub(crate) use merge::{fix_separators, ForeignData};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
