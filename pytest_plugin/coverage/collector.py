@@ -46,6 +46,7 @@ class Collector:
         engine chooses the core from `config`. Dynamic contexts: the core
         asks `should_start_context(frame)` when a test function starts and
         calls `switch_context(label | None)` when its context starts or ends."""
+        self.should_start_context = should_start_context
         self._tracer = _engine.Tracer.for_config(
             config.engine(),
             should_trace,

@@ -316,6 +316,10 @@ class Coverage:
         it had disabled, so lines already seen are recorded again."""
         if not self._started:
             raise CoverageException("Cannot switch context, coverage is not started")
+        assert self._collector is not None
+        if self._collector.should_start_context is not None:
+            # Both this call and the tracer's test-function contexts switch.
+            self._warn("Conflicting dynamic contexts", slug="dynamic-conflict", once=True)
         return self._switch_dynamic_context(new_context)
 
     def _switch_dynamic_context(self, new_context: str | None) -> str | None:
