@@ -294,6 +294,19 @@ def test_the_context_label_comes_from_coverage_context(tmp_path, ferrocov_bin, c
     assert out.stdout.strip() == "['', 'named:test_x']"
 
 
+@pytest.mark.parametrize("core", CORES)
+def test_tests_in_unmeasured_files_start_contexts(tmp_path, ferrocov_bin, oracle_bin, core):
+    """Test files are often omitted: their functions still start contexts
+    for the measured code they call."""
+    config = CONFIG + "omit = prog.py\n"
+    project = side_by_side(tmp_path, ferrocov_bin, oracle_bin, "methods", config)
+    ours = measure(project, "ours", core, "--branch")
+    theirs = measure(project, "oracle", "ctrace", "--branch")
+    assert list(theirs["lines"]) == ["helpers.py"]
+    assert "__main__.TestThing.test_method" in theirs["contexts"]
+    assert ours == theirs
+
+
 def test_an_unknown_setting_is_refused(tmp_path, ferrocov_bin, oracle_bin):
     files = {"prog.py": "print(1)\n", ".coveragerc": "[run]\ndynamic_context = test_method\n"}
     project = SideBySide(tmp_path, ferrocov_bin, oracle_bin, files)
