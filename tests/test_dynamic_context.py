@@ -334,6 +334,18 @@ def test_pytest_run_records_pytest_covs_contexts(ferrocov_bin, oracle_bin, oracl
     assert any(".test_" in name for name in dumped["contexts"]), dumped["contexts"]
 
 
+def test_pytest_cov_refuses_it_with_xdist(ferrocov_bin, oracle_bin, pytest_project):
+    """With xdist pytest-cov stops at start (pytest-cov #604): so do we."""
+    args = [*SOURCES, "-n", "2"]
+    oracle_dir = fresh_copy(pytest_project, "oracle")
+    ours = run_pytest(ferrocov_bin, pytest_project, *args)
+    theirs = run_pytest(oracle_bin, oracle_dir, *args)
+    assert ours.returncode == theirs.returncode != 0
+    message = "DistCovError: Detected dynamic_context=test_function in coverage configuration."
+    assert message in theirs.stderr
+    assert message in ours.stderr
+
+
 @pytest.mark.parametrize("core", CORES)
 def test_pytest_cov_warns_with_cov_context(ferrocov_bin, oracle_bin, pytest_project, core):
     """--cov-context=test with dynamic_context = test_function configured:
