@@ -38,11 +38,22 @@ class Collector:
         *,
         config: Any,
         warn: Warn,
+        should_start_context: Callable[[FrameType], str | None] | None = None,
+        switch_context: Callable[[str | None], object] | None = None,
     ) -> None:
         """`should_trace` is an `_engine.FileDecider` (the engine decides,
         and names files as `file_mapper` would), or a Python callable. The
-        engine chooses the core from `config`."""
-        self._tracer = _engine.Tracer.for_config(config.engine(), should_trace, warn)
+        engine chooses the core from `config`. Dynamic contexts: the core
+        asks `should_start_context(frame)` when a test function starts and
+        calls `switch_context(label | None)` when its context starts or ends."""
+        self.should_start_context = should_start_context
+        self._tracer = _engine.Tracer.for_config(
+            config.engine(),
+            should_trace,
+            warn,
+            should_start_context=should_start_context,
+            switch_context=switch_context,
+        )
         self._should_trace = should_trace
         self._file_mapper = file_mapper
 

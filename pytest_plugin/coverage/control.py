@@ -24,6 +24,7 @@ from typing import IO, Any, ClassVar
 from coverage import env
 from coverage.collector import Collector
 from coverage.config import CoverageConfig, read_coverage_config
+from coverage.context import should_start_context_test_function
 from coverage.data import combine_parallel_data
 from coverage.exceptions import ConfigError, CoverageException, CoverageWarning
 from coverage.files import PathAliases, abs_file, relative_directory, relative_filename, set_relative_directory
@@ -278,7 +279,12 @@ class Coverage:
 
     def _init_for_start(self) -> None:
         dynamic = self.config.dynamic_context
-        if dynamic and dynamic != "none":
+        should_start_context: Callable[[FrameType], str | None] | None
+        if not dynamic or dynamic == "none":
+            should_start_context = None
+        elif dynamic == "test_function":
+            should_start_context = should_start_context_test_function
+        else:
             raise ConfigError(f"Don't understand dynamic_context setting: {dynamic!r}")
         self._inorout = InOrOut(
             config=self.config,
@@ -286,7 +292,14 @@ class Coverage:
             debug=None,
             include_namespace_packages=self.config.include_namespace_packages,
         )
-        self._collector = Collector(self._file_decider(), self._file_mapper, config=self.config, warn=self._warn)
+        self._collector = Collector(
+            self._file_decider(),
+            self._file_mapper,
+            config=self.config,
+            warn=self._warn,
+            should_start_context=should_start_context,
+            switch_context=self._switch_dynamic_context if should_start_context else None,
+        )
         self._disable_unsupported_plugins()
         self._inorout.plugins = self._plugins
         self._init_data(self._run_suffix())
@@ -351,6 +364,15 @@ class Coverage:
         it had disabled, so lines already seen are recorded again."""
         if not self._started:
             raise CoverageException("Cannot switch context, coverage is not started")
+        assert self._collector is not None
+        if self._collector.should_start_context is not None:
+            # Both this call and the tracer's test-function contexts switch.
+            self._warn("Conflicting dynamic contexts", slug="dynamic-conflict", once=True)
+        return self._switch_dynamic_context(new_context)
+
+    def _switch_dynamic_context(self, new_context: str | None) -> str | None:
+        """The switch itself; the tracer calls it when a test function's
+        context starts (its label) or ends (None: the static context)."""
         assert self._collector is not None and self._data is not None
         static = self.config.context
         context = f"{static}|{new_context}" if static and new_context else (static or new_context)

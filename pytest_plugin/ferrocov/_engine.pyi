@@ -603,11 +603,16 @@ class FileDecider:
 class Tracer:
     # should_trace: the frame is None when no Python frame runs at sysmon's PY_START.
     # core: "ctrace" or "sysmon" ("pytrace" is measured by ctrace).
+    # Dynamic contexts: should_start_context(frame) is asked when a function named test*
+    # (or runTest) starts with no context running; switch_context(label) is called when
+    # one starts, switch_context(None) when it ends. Both or neither.
     def __new__(
         cls,
         should_trace: FileDecider | Callable[[str, FrameType | None], str | None],
         core: str = "ctrace",
         branch: bool = False,
+        should_start_context: Callable[[FrameType], str | None] | None = None,
+        switch_context: Callable[[str | None], object] | None = None,
     ) -> Self: ...
     # The core the config asks for; warn(message, slug=...) hears why another one measures.
     @staticmethod
@@ -615,6 +620,8 @@ class Tracer:
         config: Config,
         should_trace: FileDecider | Callable[[str, FrameType | None], str | None],
         warn: Callable[..., object],
+        should_start_context: Callable[[FrameType], str | None] | None = None,
+        switch_context: Callable[[str | None], object] | None = None,
     ) -> Tracer: ...
     @property
     def core(self) -> str: ...

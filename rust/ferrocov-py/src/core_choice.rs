@@ -55,9 +55,6 @@ fn reason_no_sysmon(config: &CoverageConfig, sysmon_available: bool) -> String {
     if !sysmon_available {
         return "sys.monitoring isn't available in this version".into();
     }
-    if config.dynamic_context.as_deref().is_some_and(|d| d != "none") {
-        return "it doesn't yet support dynamic contexts".into();
-    }
     match LIGHT_THREADS.iter().find(|light| config.concurrency.iter().any(|c| c == *light)) {
         Some(light) => format!("it doesn't support concurrency={light}"),
         None => String::new(),
@@ -111,6 +108,12 @@ mod tests {
             choice.warning.as_deref(),
             Some("Can't use core=sysmon: it doesn't support concurrency=gevent, using default core")
         );
+    }
+
+    #[test]
+    fn dynamic_contexts_keep_sysmon() {
+        let contexts = config(|c| c.dynamic_context = Some("test_function".into()));
+        assert_eq!(choose_core(&contexts, true).unwrap(), CoreChoice { core: CoreName::Sysmon, warning: None });
     }
 
     #[test]

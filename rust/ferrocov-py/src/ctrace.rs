@@ -24,6 +24,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::OnceLock;
 
+use crate::dynamic_context::{is_candidate, DynamicContexts};
 use crate::fast_hash::IntMap;
 use crate::frame_code::{self, entry_line, is_real_return, FrameCode};
 use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
@@ -44,33 +45,46 @@ struct FrameHead {
     f_trace_opcodes: c_char,
 }
 
-/// What a code object's extra slot says, packed into one word: the
-/// generation of the tracer that decided (so a new `Coverage` never trusts
-/// an old decision) and either "skip" or the index of the measured file.
+/// Whether a code object's frames are measured: "skip" or the index of
+/// the measured file.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Slot {
     Skip,
     File(u32),
 }
 
-const SLOT_SKIP_TAG: usize = 1;
+/// What a code object's extra slot says, packed into one word: the
+/// generation of the tracer that decided (so a new `Coverage` never trusts
+/// an old decision), the `Slot`, and whether its frames may start a
+/// dynamic context (decided with it, so a call costs no name test).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Decided {
+    slot: Slot,
+    candidate: bool,
+}
 
-fn pack_slot(generation: u32, slot: Slot) -> usize {
-    let tag = match slot {
+const SLOT_SKIP_TAG: usize = 1;
+const CANDIDATE_BIT: usize = 1 << 31;
+
+fn pack_slot(generation: u32, decided: Decided) -> usize {
+    let tag = match decided.slot {
         Slot::Skip => SLOT_SKIP_TAG,
         Slot::File(index) => index as usize + 2,
     };
-    ((generation as usize) << 32) | tag
+    let candidate = if decided.candidate { CANDIDATE_BIT } else { 0 };
+    ((generation as usize) << 32) | candidate | tag
 }
 
-fn unpack_slot(generation: u32, word: usize) -> Option<Slot> {
+fn unpack_slot(generation: u32, word: usize) -> Option<Decided> {
     if word == 0 || (word >> 32) as u32 != generation {
         return None;
     }
-    match word & 0xFFFF_FFFF {
-        SLOT_SKIP_TAG => Some(Slot::Skip),
-        tag => Some(Slot::File((tag - 2) as u32)),
-    }
+    let candidate = word & CANDIDATE_BIT != 0;
+    let slot = match word & (CANDIDATE_BIT - 1) {
+        SLOT_SKIP_TAG => Slot::Skip,
+        tag => Slot::File((tag - 2) as u32),
+    };
+    Some(Decided { slot, candidate })
 }
 
 /// Each tracer gets a new generation; 0 is never used, so an untouched
@@ -227,6 +241,8 @@ pub struct CTracer {
     /// function until they are traced anew; it then ignores them.
     active: AtomicBool,
     core: GilRefCell<TracerCore>,
+    /// `[run] dynamic_context`: started and ended by call and return events.
+    contexts: DynamicContexts,
 }
 
 impl CTracer {
@@ -239,18 +255,40 @@ impl CTracer {
             unsafe { set_frame_trace(frame, me) };
         }
         if what == ffi::PyTrace_RETURN && !self.traces_arcs {
-            return;
+            return self.maybe_end_context(py, frame);
         }
         let code = unsafe { Bound::from_owned_ptr(py, ffi::PyFrame_GetCode(frame).cast::<ffi::PyObject>()) };
-        let slot = unsafe { self.slot_for(py, frame, &code) };
-        if let (Some(slot), Some(mut core)) = (slot, self.core.borrow_mut(py)) {
-            apply(&mut core, frame, what, slot, &FrameCode::new(&code));
+        let Some(decided) = (unsafe { self.slot_for(py, frame, &code) }) else { return };
+        if what == ffi::PyTrace_CALL && decided.candidate {
+            // As coverage.py: the context starts before the call is recorded.
+            let frame_obj = unsafe { Bound::from_borrowed_ptr(py, frame.cast::<ffi::PyObject>()) };
+            self.contexts.frame_started(py, &frame_obj, code.as_ptr() as usize);
+        }
+        if let Some(mut core) = self.core.borrow_mut(py) {
+            apply(&mut core, frame, what, decided.slot, &FrameCode::new(&code));
+        }
+        if what == ffi::PyTrace_RETURN {
+            // ... and ends after the exit arc is recorded.
+            self.maybe_end_context(py, frame);
         }
     }
 
-    /// The slot for the frame's code object, deciding it on first sight;
+    /// A frame returns (or yields): end the dynamic context it started.
+    fn maybe_end_context(&self, py: Python<'_>, frame: *mut ffi::PyFrameObject) {
+        if self.contexts.enabled() && self.contexts.running(py) {
+            let code = unsafe { Bound::from_owned_ptr(py, ffi::PyFrame_GetCode(frame).cast::<ffi::PyObject>()) };
+            self.contexts.frame_ended(py, code.as_ptr() as usize, || frame.cast());
+        }
+    }
+
+    /// The decision for the frame's code object, made on first sight;
     /// None when the core is busy (the event goes unrecorded).
-    unsafe fn slot_for(&self, py: Python<'_>, frame: *mut ffi::PyFrameObject, code: &Bound<'_, PyAny>) -> Option<Slot> {
+    unsafe fn slot_for(
+        &self,
+        py: Python<'_>,
+        frame: *mut ffi::PyFrameObject,
+        code: &Bound<'_, PyAny>,
+    ) -> Option<Decided> {
         let index = extra_index();
         let mut word: *mut c_void = ptr::null_mut();
         if ffi::PyUnstable_Code_GetExtra(code.as_ptr(), index, &mut word) == 0 {
@@ -261,11 +299,12 @@ impl CTracer {
             ffi::PyErr_Clear();
         }
         let slot = self.decide(py, code, frame)?;
-        let packed = pack_slot(self.generation, slot) as *mut c_void;
+        let decided = Decided { slot, candidate: self.contexts.enabled() && is_candidate(code) };
+        let packed = pack_slot(self.generation, decided) as *mut c_void;
         if ffi::PyUnstable_Code_SetExtra(code.as_ptr(), index, packed) != 0 {
             ffi::PyErr_Clear();
         }
-        Some(slot)
+        Some(decided)
     }
 
     /// Ask the recorder, and `should_trace` (with the frame, for
@@ -302,8 +341,9 @@ fn what_of(event: &str) -> c_int {
 impl CTracer {
     /// `should_trace` is a `FileDecider`, or a callable
     /// `(filename, frame) -> name | None`.
-    /// `branch`: record arcs instead of lines.
-    pub fn new(should_trace: &Bound<'_, PyAny>, branch: bool) -> PyResult<Self> {
+    /// `branch`: record arcs instead of lines; `contexts`: the run's
+    /// dynamic contexts.
+    pub fn new(should_trace: &Bound<'_, PyAny>, branch: bool, contexts: DynamicContexts) -> PyResult<Self> {
         if branch {
             frame_code::load_opcodes(should_trace.py())?;
         }
@@ -314,6 +354,7 @@ impl CTracer {
             traces_arcs: branch,
             active: AtomicBool::new(false),
             core: GilRefCell::new(core),
+            contexts,
         })
     }
 
@@ -356,6 +397,8 @@ impl CTracer {
         for frame in silenced {
             unsafe { (*frame.as_ptr().cast::<FrameHead>()).f_trace_lines = 1 };
         }
+        self.contexts.forget_running(py);
+        self.contexts.take_error(py)?;
         self.core.with(py, |core| core.recorder.take_error())?
     }
 
@@ -397,8 +440,11 @@ mod tests {
     #[test]
     fn slots_round_trip_and_reject_other_generations() {
         for slot in [Slot::Skip, Slot::File(0), Slot::File(41)] {
-            assert_eq!(unpack_slot(7, pack_slot(7, slot)), Some(slot));
-            assert_eq!(unpack_slot(8, pack_slot(7, slot)), None);
+            for candidate in [false, true] {
+                let decided = Decided { slot, candidate };
+                assert_eq!(unpack_slot(7, pack_slot(7, decided)), Some(decided));
+                assert_eq!(unpack_slot(8, pack_slot(7, decided)), None);
+            }
         }
         assert_eq!(unpack_slot(7, 0), None);
     }

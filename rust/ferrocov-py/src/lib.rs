@@ -14,6 +14,7 @@ mod core_choice;
 mod ctrace;
 mod data;
 mod decider;
+mod dynamic_context;
 mod errors;
 mod fast_hash;
 mod files;

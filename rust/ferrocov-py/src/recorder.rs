@@ -166,13 +166,18 @@ impl Recorder {
         index
     }
 
+    /// Record a line. Recording is activity: a core may see lines with no
+    /// other event since the last flush (sysmon after a context switch in
+    /// a frame that then only runs lines), and they must be handed over.
     pub fn record(&mut self, file: u32, line: u32) {
+        self.activity = true;
         self.files[file as usize].lines.insert(line);
     }
 
     /// Record the arc `from -> to` (negative ends: entering or leaving a
     /// code object, as coverage.py encodes them).
     pub fn record_arc(&mut self, file: u32, from: i32, to: i32) {
+        self.activity = true;
         self.files[file as usize].arcs.insert(from, to);
     }
 

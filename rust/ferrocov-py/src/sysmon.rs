@@ -37,6 +37,7 @@ use pyo3::types::PyCFunction;
 
 use crate::bytecode::{CodeLayout, Opcodes, Probe};
 use crate::decider::FileDecider;
+use crate::dynamic_context::{is_candidate, DynamicContexts};
 use crate::errors;
 use crate::fast_hash::IntMap;
 use crate::recorder::{ask, decider_from, Decision, GilRefCell, Recorder};
@@ -61,11 +62,23 @@ enum Event {
     /// Branch coverage on 3.14+: one direction of a conditional jump each.
     BranchLeft,
     BranchRight,
+    /// Dynamic contexts, on candidate code objects: a generator or
+    /// coroutine resumed, or suspended (settrace's "call" and "return").
+    PyResume,
+    PyYield,
+    /// Dynamic contexts, global (sys.monitoring has them no other way): an
+    /// exception thrown into a generator, or leaving a frame.
+    PyThrow,
+    PyUnwind,
 }
 
 impl Event {
     /// The events turned on for every code object.
     const GLOBAL: [Event; 1] = [Event::PyStart];
+    /// Added to them with dynamic contexts.
+    const GLOBAL_CONTEXT: [Event; 2] = [Event::PyThrow, Event::PyUnwind];
+    /// Turned on for the code objects that may start a dynamic context.
+    const LOCAL_CONTEXT: [Event; 3] = [Event::PyResume, Event::PyYield, Event::PyReturn];
 
     /// The events turned on for a measured code object: `directional` when
     /// the interpreter has BRANCH_LEFT/BRANCH_RIGHT.
@@ -87,6 +100,10 @@ impl Event {
             Event::Branch => "BRANCH",
             Event::BranchLeft => "BRANCH_LEFT",
             Event::BranchRight => "BRANCH_RIGHT",
+            Event::PyResume => "PY_RESUME",
+            Event::PyYield => "PY_YIELD",
+            Event::PyThrow => "PY_THROW",
+            Event::PyUnwind => "PY_UNWIND",
         }
     }
 }
@@ -101,12 +118,16 @@ struct Monitoring {
     local_mask: i64,
     /// Added to `local_mask` for code objects with probes.
     probe_mask: i64,
+    /// The local events of code objects that may start a dynamic context
+    /// (0 when the run has no dynamic contexts).
+    context_mask: i64,
     /// Every event we register a callback for.
     events: Vec<Event>,
 }
 
 impl Monitoring {
-    fn load(py: Python<'_>, branch: bool) -> PyResult<Self> {
+    /// `contexts`: the run has dynamic contexts.
+    fn load(py: Python<'_>, branch: bool, contexts: bool) -> PyResult<Self> {
         let module = py
             .import("sys")?
             .getattr("monitoring")
@@ -116,19 +137,26 @@ impl Monitoring {
             set.iter().try_fold(0i64, |acc, event| Ok(acc | events.getattr(event.attr())?.extract::<i64>()?))
         };
         let directional = events.hasattr("BRANCH_LEFT")?;
-        let mut local = Event::local(branch, directional);
-        let probe_mask = if branch { mask(&[Event::Instruction])? } else { 0 };
+        let measured = Event::local(branch, directional);
+        let mut global = Event::GLOBAL.to_vec();
+        let mut local = measured.clone();
         if branch {
             local.push(Event::Instruction);
+        }
+        if contexts {
+            global.extend(Event::GLOBAL_CONTEXT);
+            local.extend(Event::LOCAL_CONTEXT.iter().filter(|&event| !measured.contains(event)));
         }
         Ok(Monitoring {
             tool_id: module.getattr("COVERAGE_ID")?.extract()?,
             disable: module.getattr("DISABLE")?.unbind(),
             set_local_events: module.getattr("set_local_events")?.unbind(),
-            global_mask: mask(&Event::GLOBAL)?,
-            local_mask: mask(&local)? & !probe_mask,
-            probe_mask,
-            events: Event::GLOBAL.iter().copied().chain(local).collect(),
+            global_mask: mask(&global)?,
+            local_mask: mask(&measured)?,
+            probe_mask: if branch { mask(&[Event::Instruction])? } else { 0 },
+            context_mask: if contexts { mask(&Event::LOCAL_CONTEXT)? } else { 0 },
+            // Every event we register a callback for.
+            events: global.into_iter().chain(local).collect(),
             module: module.unbind(),
         })
     }
@@ -170,6 +198,10 @@ impl Monitoring {
             Event::Instruction => wrap_pyfunction!(on_instruction, py),
             Event::Branch => wrap_pyfunction!(on_branch, py),
             Event::BranchLeft | Event::BranchRight => wrap_pyfunction!(on_branch_direction, py),
+            Event::PyResume => wrap_pyfunction!(on_py_resume, py),
+            Event::PyYield => wrap_pyfunction!(on_py_yield, py),
+            Event::PyThrow => wrap_pyfunction!(on_py_throw, py),
+            Event::PyUnwind => wrap_pyfunction!(on_py_unwind, py),
         }
     }
 
@@ -203,6 +235,16 @@ struct MeasuredCode {
     file: u32,
     /// Branch coverage only.
     arcs: Option<CodeArcs>,
+    /// Are its local events on? (Off again when the tool id is released.)
+    armed: bool,
+}
+
+/// A code object whose frames may start a dynamic context (its name says
+/// so), measured or not: it keeps its PY_START and gets the events that
+/// end a context. Held for the same reason as `MeasuredCode`.
+struct CandidateCode {
+    code: Py<PyAny>,
+    armed: bool,
 }
 
 /// What the branch events of one code object need.
@@ -295,6 +337,8 @@ struct SysmonCore {
     recorder: Recorder,
     /// Measured code objects by address: the LINE callback's lookup.
     measured_codes: IntMap<usize, MeasuredCode>,
+    /// Dynamic contexts: the code objects that may start one, by address.
+    candidates: IntMap<usize, CandidateCode>,
     /// Branch coverage: facts of measured files, by file id.
     file_facts: IntMap<u32, FileFacts>,
     /// Set while we hold the tool id.
@@ -302,26 +346,92 @@ struct SysmonCore {
 }
 
 impl SysmonCore {
-    /// Switch LINE on for a measured code object.
+    /// Switch LINE (and the branch events) on for a measured code object.
     fn measure(&mut self, py: Python<'_>, code: &Bound<'_, PyAny>, file: u32) {
-        let Some(monitoring) = &self.monitoring else { return };
-        let key = code.as_ptr() as usize;
+        if self.monitoring.is_none() {
+            return;
+        }
         let SysmonCore { recorder, measured_codes, file_facts, .. } = self;
-        let measured = measured_codes.entry(key).or_insert_with(|| {
+        measured_codes.entry(code.as_ptr() as usize).or_insert_with(|| {
             let arcs = recorder.trace_arcs().then(|| {
                 let facts = file_facts.entry(file).or_insert_with(|| FileFacts::analyze(py, recorder.path(file)));
                 CodeArcs::read(code, Opcodes::get(py).ok(), facts)
             });
-            MeasuredCode { code: code.clone().unbind(), file, arcs }
+            MeasuredCode { code: code.clone().unbind(), file, arcs, armed: false }
         });
-        let probes = measured.arcs.as_ref().is_some_and(|arcs| !arcs.probes.is_empty());
-        let mask = monitoring.local_mask | if probes { monitoring.probe_mask } else { 0 };
-        match monitoring.set_local(py, code, mask) {
-            Ok(()) => {}
-            Err(err) => {
-                recorder.remember_error(err);
+        self.arm(py, code);
+    }
+
+    /// Switch on the local events `code` needs, unless they are on:
+    /// `set_local_events` is slow, and PY_START comes again after every
+    /// `restart_events()` (each context switch).
+    fn arm(&mut self, py: Python<'_>, code: &Bound<'_, PyAny>) {
+        let key = code.as_ptr() as usize;
+        let Some(monitoring) = &self.monitoring else { return };
+        let measured = self.measured_codes.get_mut(&key);
+        let candidate = self.candidates.get_mut(&key);
+        let mut armed = true;
+        if let Some(measured) = measured {
+            armed &= std::mem::replace(&mut measured.armed, true);
+        }
+        if let Some(candidate) = candidate {
+            armed &= std::mem::replace(&mut candidate.armed, true);
+        }
+        if armed {
+            return;
+        }
+        let mask = self.local_mask(monitoring, key);
+        if let Err(err) = monitoring.set_local(py, code, mask) {
+            self.recorder.remember_error(err);
+        }
+    }
+
+    /// The local events of the code object at `key`.
+    fn local_mask(&self, monitoring: &Monitoring, key: usize) -> i64 {
+        let mut mask = 0;
+        if let Some(measured) = self.measured_codes.get(&key) {
+            mask |= monitoring.local_mask;
+            if measured.arcs.as_ref().is_some_and(|arcs| !arcs.probes.is_empty()) {
+                mask |= monitoring.probe_mask;
             }
         }
+        if self.candidates.contains_key(&key) {
+            mask |= monitoring.context_mask;
+        }
+        mask
+    }
+
+    /// The end of a PY_START, once `file` (measured or None) is known:
+    /// arm the code object's events, and say whether it may start a
+    /// dynamic context (then its PY_START must stay on).
+    fn finish_start(
+        &mut self,
+        py: Python<'_>,
+        code: &Bound<'_, PyAny>,
+        file: Option<u32>,
+        candidate: bool,
+    ) -> StartStep {
+        if candidate {
+            let key = code.as_ptr() as usize;
+            self.candidates.entry(key).or_insert_with(|| CandidateCode { code: code.clone().unbind(), armed: false });
+        }
+        match file {
+            Some(file) => self.measure(py, code, file),
+            None => self.arm(py, code),
+        }
+        match candidate {
+            true => StartStep::Candidate,
+            false => StartStep::Answer(self.disable(py)),
+        }
+    }
+
+    /// May frames of `code` start a dynamic context? Known for the code
+    /// objects seen before (a measured one not among the candidates was
+    /// found not to be), else asked of its name.
+    fn is_candidate(&self, code: &Bound<'_, PyAny>, contexts: bool) -> bool {
+        let key = code.as_ptr() as usize;
+        contexts
+            && (self.candidates.contains_key(&key) || (!self.measured_codes.contains_key(&key) && is_candidate(code)))
     }
 
     /// A line ran: record it; returns whether the event can be disabled.
@@ -411,10 +521,9 @@ impl SysmonCore {
     /// (which keeps going to `taken`), if nothing else leads there; returns
     /// whether it did, so that the branch's events can be disabled.
     fn probe_other_direction(&mut self, py: Python<'_>, code: &Bound<'_, PyAny>, source: u32, taken: u32) -> bool {
-        let SysmonCore { recorder, measured_codes, monitoring, .. } = self;
-        let (Some(monitoring), Some(measured)) =
-            (monitoring.as_ref(), measured_codes.get_mut(&(code.as_ptr() as usize)))
-        else {
+        let key = code.as_ptr() as usize;
+        let SysmonCore { recorder, measured_codes, candidates, monitoring, .. } = self;
+        let (Some(monitoring), Some(measured)) = (monitoring.as_ref(), measured_codes.get_mut(&key)) else {
             return false;
         };
         let Some(arcs) = measured.arcs.as_mut() else { return false };
@@ -428,7 +537,9 @@ impl SysmonCore {
         }
         if arcs.probes.is_empty() {
             // The code object's first probe: its INSTRUCTION events go on.
-            if let Err(err) = monitoring.set_local(py, code, monitoring.local_mask | monitoring.probe_mask) {
+            let context_mask = if candidates.contains_key(&key) { monitoring.context_mask } else { 0 };
+            let mask = monitoring.local_mask | monitoring.probe_mask | context_mask;
+            if let Err(err) = monitoring.set_local(py, code, mask) {
                 recorder.remember_error(err);
                 return false;
             }
@@ -461,8 +572,13 @@ impl SysmonCore {
     fn release(&mut self, py: Python<'_>) -> PyResult<()> {
         let Some(monitoring) = self.monitoring.take() else { return Ok(()) };
         monitoring.call(py, "set_events", (monitoring.tool_id, 0))?;
-        for measured in self.measured_codes.values() {
+        for measured in self.measured_codes.values_mut() {
+            measured.armed = false;
             monitoring.set_local(py, measured.code.bind(py), 0)?;
+        }
+        for candidate in self.candidates.values_mut() {
+            candidate.armed = false;
+            monitoring.set_local(py, candidate.code.bind(py), 0)?;
         }
         monitoring.unregister_callbacks(py)?;
         monitoring.call(py, "free_tool_id", (monitoring.tool_id,))
@@ -522,6 +638,49 @@ fn on_py_return(
     with_active(py, || py.None(), |tracer| tracer.on_py_return(py, code, instruction_offset))
 }
 
+/// PY_RESUME callback (dynamic contexts, candidate code objects): a
+/// generator or coroutine resumed may start its context again.
+#[pyfunction]
+fn on_py_resume(py: Python<'_>, code: &Bound<'_, PyAny>, _instruction_offset: &Bound<'_, PyAny>) -> Py<PyAny> {
+    with_active(py, || py.None(), |tracer| tracer.on_frame_resumed(py, code))
+}
+
+/// PY_THROW callback (dynamic contexts, global): a generator or coroutine
+/// resumed by an exception thrown into it.
+#[pyfunction]
+fn on_py_throw(
+    py: Python<'_>,
+    code: &Bound<'_, PyAny>,
+    _instruction_offset: &Bound<'_, PyAny>,
+    _exception: &Bound<'_, PyAny>,
+) -> Py<PyAny> {
+    with_active(py, || py.None(), |tracer| tracer.on_frame_resumed(py, code))
+}
+
+/// PY_YIELD callback (dynamic contexts, candidate code objects): a
+/// suspended frame ends the context it started, as settrace's "return".
+#[pyfunction]
+fn on_py_yield(
+    py: Python<'_>,
+    code: &Bound<'_, PyAny>,
+    _instruction_offset: &Bound<'_, PyAny>,
+    _retval: &Bound<'_, PyAny>,
+) -> Py<PyAny> {
+    with_active(py, || py.None(), |tracer| tracer.on_frame_left(py, code))
+}
+
+/// PY_UNWIND callback (dynamic contexts, global): a frame left by an
+/// exception ends the context it started.
+#[pyfunction]
+fn on_py_unwind(
+    py: Python<'_>,
+    code: &Bound<'_, PyAny>,
+    _instruction_offset: &Bound<'_, PyAny>,
+    _exception: &Bound<'_, PyAny>,
+) -> Py<PyAny> {
+    with_active(py, || py.None(), |tracer| tracer.on_frame_left(py, code))
+}
+
 /// INSTRUCTION callback (branch coverage, code objects with probes):
 /// each instruction once.
 #[pyfunction]
@@ -554,6 +713,9 @@ pub struct SysmonTracer {
     /// Recording is being the tracer `ACTIVE` points at: the callbacks
     /// reach no other.
     core: GilRefCell<SysmonCore>,
+    /// `[run] dynamic_context`: started at PY_START/PY_RESUME/PY_THROW of
+    /// candidate code objects, ended at their PY_RETURN/PY_YIELD/PY_UNWIND.
+    contexts: DynamicContexts,
 }
 
 impl SysmonTracer {
@@ -564,7 +726,7 @@ impl SysmonTracer {
             // Read before the first event, which must not run Python code.
             Opcodes::get(py)?;
         }
-        let mut monitoring = Monitoring::load(py, branch)?;
+        let mut monitoring = Monitoring::load(py, branch, slf.get().contexts.enabled())?;
         monitoring.claim_tool(py)?;
         let armed = monitoring
             .register_callbacks(py)
@@ -593,43 +755,82 @@ impl SysmonTracer {
 }
 
 impl SysmonTracer {
-    /// PY_START: decide the code object, then never hear of it again.
+    /// PY_START: decide the code object, then never hear of it again
+    /// (unless its frames may start a dynamic context).
     fn on_py_start(&self, py: Python<'_>, code: &Bound<'_, PyAny>) -> Py<PyAny> {
+        let contexts = self.contexts.enabled();
         let idle = || StartStep::Answer(py.None());
-        let step = self.handle(py, idle, |core| {
+        let mut step = self.handle(py, idle, |core| {
             core.recorder.activity = true;
-            // Seen before (an earlier start, or before a clear()): LINE is
-            // switched on again, since stop() switched it off.
+            let candidate = core.is_candidate(code, contexts);
+            // Seen before (an earlier start, or before a clear()).
             if let Some(file) = core.measured_codes.get(&(code.as_ptr() as usize)).map(|m| m.file) {
-                core.measure(py, code, file);
-                return StartStep::Answer(core.disable(py));
+                return core.finish_start(py, code, Some(file), candidate);
             }
             match core.recorder.lookup(py, code) {
-                Decision::Known(file) => {
-                    if let Some(file) = file {
-                        core.measure(py, code, file);
-                    }
-                    StartStep::Answer(core.disable(py))
-                }
+                Decision::Known(file) => core.finish_start(py, code, file, candidate),
                 Decision::Ask { filename, decider } => StartStep::Ask { filename, decider },
             }
         });
-        let (filename, decider) = match step {
-            StartStep::Answer(answer) => return answer,
-            StartStep::Ask { filename, decider } => (filename, decider),
-        };
-        // should_trace is Python code: asked with no borrow held.
-        let answer = ask(py, &decider, &filename, current_frame(py));
-        self.handle(
-            py,
-            || py.None(),
-            |core| {
-                if let Some(file) = core.recorder.settle(filename, answer) {
-                    core.measure(py, code, file);
-                }
-                core.disable(py)
-            },
-        )
+        if let StartStep::Ask { filename, decider } = step {
+            // should_trace is Python code: asked with no borrow held.
+            let answer = ask(py, &decider, &filename, current_frame(py));
+            step = self.handle(py, idle, |core| {
+                let file = core.recorder.settle(filename, answer);
+                let candidate = core.is_candidate(code, contexts);
+                core.finish_start(py, code, file, candidate)
+            });
+        }
+        match step {
+            StartStep::Answer(answer) => answer,
+            StartStep::Candidate => {
+                self.start_context(py, code);
+                py.None()
+            }
+            StartStep::Ask { .. } => py.None(),
+        }
+    }
+
+    /// A frame of a candidate code object starts or resumes: its dynamic
+    /// context starts, unless one is running (Python code, no borrow held).
+    fn start_context(&self, py: Python<'_>, code: &Bound<'_, PyAny>) {
+        let frame = current_frame(py);
+        let guarded = catch_unwind(AssertUnwindSafe(|| {
+            self.contexts.frame_started(py, frame.bind(py), code.as_ptr() as usize);
+        }));
+        if guarded.is_err() {
+            self.deactivate();
+        }
+    }
+
+    /// A frame of `code` returns, yields or unwinds: the dynamic context
+    /// it started ends.
+    fn end_context(&self, py: Python<'_>, code: &Bound<'_, PyAny>) {
+        let guarded = catch_unwind(AssertUnwindSafe(|| {
+            // PyEval_GetFrame: the frame leaving, borrowed.
+            self.contexts.frame_ended(py, code.as_ptr() as usize, || unsafe { ffi::PyEval_GetFrame().cast() });
+        }));
+        if guarded.is_err() {
+            self.deactivate();
+        }
+    }
+
+    /// PY_RESUME (candidates) and PY_THROW (every code object).
+    fn on_frame_resumed(&self, py: Python<'_>, code: &Bound<'_, PyAny>) -> Py<PyAny> {
+        let key = code.as_ptr() as usize;
+        if self.handle(py, || false, |core| core.candidates.contains_key(&key)) {
+            self.start_context(py, code);
+        }
+        py.None()
+    }
+
+    /// PY_YIELD (candidates) and PY_UNWIND (every code object). Neither
+    /// may be disabled: a context can end at any of them.
+    fn on_frame_left(&self, py: Python<'_>, code: &Bound<'_, PyAny>) -> Py<PyAny> {
+        if self.contexts.running(py) {
+            self.end_context(py, code);
+        }
+        py.None()
     }
 
     /// LINE: record the line, then never hear of it again.
@@ -644,15 +845,23 @@ impl SysmonTracer {
         )
     }
 
+    /// PY_RETURN: the exit arc (branch coverage), then the end of the
+    /// dynamic context the frame started, if it is a candidate's (whose
+    /// returns are never disabled, for that reason).
     fn on_py_return(&self, py: Python<'_>, code: &Bound<'_, PyAny>, offset: u32) -> Py<PyAny> {
-        self.handle(
+        let key = code.as_ptr() as usize;
+        let answer = self.handle(
             py,
-            || py.None(),
+            || Some(py.None()),
             |core| {
                 core.on_py_return(code, offset);
-                core.disable(py)
+                (!core.candidates.contains_key(&key)).then(|| core.disable(py))
             },
-        )
+        );
+        answer.unwrap_or_else(|| {
+            self.end_context(py, code);
+            py.None()
+        })
     }
 
     fn on_instruction(&self, py: Python<'_>, code: &Bound<'_, PyAny>, offset: u32) -> Py<PyAny> {
@@ -689,6 +898,8 @@ impl SysmonTracer {
 enum StartStep {
     /// The callback's answer (DISABLE, or None).
     Answer(Py<PyAny>),
+    /// A code object that may start a dynamic context: answer None.
+    Candidate,
     /// A new file name: `should_trace` must be asked.
     Ask { filename: String, decider: Py<FileDecider> },
 }
@@ -696,15 +907,16 @@ enum StartStep {
 impl SysmonTracer {
     /// `should_trace` is a `FileDecider`, or a callable
     /// `(filename, frame) -> name | None`.
-    /// `branch`: record arcs.
-    pub fn new(should_trace: &Bound<'_, PyAny>, branch: bool) -> PyResult<Self> {
+    /// `branch`: record arcs; `contexts`: the run's dynamic contexts.
+    pub fn new(should_trace: &Bound<'_, PyAny>, branch: bool, contexts: DynamicContexts) -> PyResult<Self> {
         let core = SysmonCore {
             recorder: Recorder::new(decider_from(should_trace)?, branch),
             measured_codes: IntMap::default(),
+            candidates: IntMap::default(),
             file_facts: IntMap::default(),
             monitoring: None,
         };
-        Ok(SysmonTracer { core: GilRefCell::new(core) })
+        Ok(SysmonTracer { core: GilRefCell::new(core), contexts })
     }
 
     /// Claim a tool id and start measuring new frames in every thread.
@@ -726,6 +938,8 @@ impl SysmonTracer {
     pub fn stop(&self, py: Python<'_>) -> PyResult<()> {
         self.deactivate();
         self.core.with(py, |core| core.release(py))??;
+        self.contexts.forget_running(py);
+        self.contexts.take_error(py)?;
         self.core.with(py, |core| core.recorder.take_error())?
     }
 

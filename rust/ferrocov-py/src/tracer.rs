@@ -8,6 +8,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::RwLock;
 
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -15,6 +16,7 @@ use crate::config::PyConfig;
 use crate::core_choice::{choose_core, CoreName};
 use crate::ctrace::CTracer;
 use crate::data::PyCoverageData;
+use crate::dynamic_context::{ContextSwitcher, DynamicContexts};
 use crate::errors;
 use crate::recorder::{flush_collected, Recorder};
 use crate::sysmon::SysmonTracer;
@@ -26,11 +28,17 @@ enum Core {
 }
 
 impl Core {
-    /// `branch`: record arcs.
-    fn new(py: Python<'_>, name: CoreName, should_trace: &Bound<'_, PyAny>, branch: bool) -> PyResult<Core> {
+    /// `branch`: record arcs; `contexts`: the run's dynamic contexts.
+    fn new(
+        py: Python<'_>,
+        name: CoreName,
+        should_trace: &Bound<'_, PyAny>,
+        branch: bool,
+        contexts: DynamicContexts,
+    ) -> PyResult<Core> {
         Ok(match name {
-            CoreName::CTrace => Core::CTrace(Py::new(py, CTracer::new(should_trace, branch)?)?),
-            CoreName::Sysmon => Core::Sysmon(Py::new(py, SysmonTracer::new(should_trace, branch)?)?),
+            CoreName::CTrace => Core::CTrace(Py::new(py, CTracer::new(should_trace, branch, contexts)?)?),
+            CoreName::Sysmon => Core::Sysmon(Py::new(py, SysmonTracer::new(should_trace, branch, contexts)?)?),
         })
     }
 
@@ -68,6 +76,8 @@ pub struct Tracer {
     /// `warn(message, slug=...)` when the engine chose the core; only then
     /// may it fall back to another one (a core named explicitly fails).
     warn: Option<Py<PyAny>>,
+    /// The dynamic contexts the cores were given (for a fallback core).
+    contexts: DynamicContexts,
     started: AtomicBool,
 }
 
@@ -78,12 +88,14 @@ impl Tracer {
         should_trace: &Bound<'_, PyAny>,
         branch: bool,
         warn: Option<Py<PyAny>>,
+        contexts: DynamicContexts,
     ) -> PyResult<Self> {
         Ok(Tracer {
-            core: RwLock::new(Core::new(py, name, should_trace, branch)?),
+            core: RwLock::new(Core::new(py, name, should_trace, branch, contexts.clone_ref(py))?),
             should_trace: should_trace.clone().unbind(),
             branch,
             warn,
+            contexts,
             started: AtomicBool::new(false),
         })
     }
@@ -104,7 +116,8 @@ impl Tracer {
     /// `sysmon` couldn't start the first time: measure with `ctrace`, saying why.
     fn fall_back_to_ctrace(&self, py: Python<'_>, failure: &PyErr) -> PyResult<()> {
         self.send_warning(py, format!("{}, using core ctrace", failure.value(py)))?;
-        let ctrace = Core::new(py, CoreName::CTrace, self.should_trace.bind(py), self.branch)?;
+        let contexts = self.contexts.clone_ref(py);
+        let ctrace = Core::new(py, CoreName::CTrace, self.should_trace.bind(py), self.branch, contexts)?;
         let Core::CTrace(tracer) = &ctrace else { unreachable!("Core::new(CTrace) builds a CTracer") };
         let tracer = tracer.clone_ref(py);
         *self.core.write().unwrap_or_else(|p| p.into_inner()) = ctrace;
@@ -116,28 +129,44 @@ impl Tracer {
 impl Tracer {
     /// `should_trace` is a `FileDecider`, or a callable `(filename, frame)
     /// -> name | None`; `core` is "ctrace" or "sysmon" (3.12+); `branch`
-    /// records arcs.
+    /// records arcs. Dynamic contexts: `should_start_context(frame) ->
+    /// label | None` is asked when a function whose name starts with
+    /// "test" (or is "runTest") starts with no context running, and
+    /// `switch_context(label | None)` called when one starts or ends.
     #[new]
-    #[pyo3(signature = (should_trace, core = "ctrace", branch = false))]
-    fn new(py: Python<'_>, should_trace: &Bound<'_, PyAny>, core: &str, branch: bool) -> PyResult<Self> {
+    #[pyo3(signature = (should_trace, core = "ctrace", branch = false, should_start_context = None, switch_context = None))]
+    fn new(
+        py: Python<'_>,
+        should_trace: &Bound<'_, PyAny>,
+        core: &str,
+        branch: bool,
+        should_start_context: Option<Py<PyAny>>,
+        switch_context: Option<Py<PyAny>>,
+    ) -> PyResult<Self> {
         let name = CoreName::parse(core).map_err(|e| errors::to_py(&e))?;
-        Self::build(py, name, should_trace, branch, None)
+        let contexts = contexts_from(should_start_context, switch_context)?;
+        Self::build(py, name, should_trace, branch, None, contexts)
     }
 
     /// The core `config` asks for, by coverage.py's rules (sysmon wherever
     /// it can measure); a core that can't be used is reported through
     /// `warn(message, slug="no-sysmon")` and another one measures.
+    /// Dynamic contexts as in `Tracer()`.
     #[staticmethod]
+    #[pyo3(signature = (config, should_trace, warn, should_start_context = None, switch_context = None))]
     fn for_config(
         py: Python<'_>,
         config: PyRef<'_, PyConfig>,
         should_trace: &Bound<'_, PyAny>,
         warn: &Bound<'_, PyAny>,
+        should_start_context: Option<Py<PyAny>>,
+        switch_context: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         let sysmon_available = py.version_info() >= (3, 12);
         let choice = choose_core(&config.inner, sysmon_available).map_err(|e| errors::to_py(&e))?;
         let branch = config.inner.branch;
-        let tracer = Self::build(py, choice.core, should_trace, branch, Some(warn.clone().unbind()))?;
+        let contexts = contexts_from(should_start_context, switch_context)?;
+        let tracer = Self::build(py, choice.core, should_trace, branch, Some(warn.clone().unbind()), contexts)?;
         if let Some(message) = choice.warning {
             tracer.send_warning(py, message)?;
         }
@@ -248,6 +277,17 @@ impl Tracer {
 
     fn __repr__(&self, py: Python<'_>) -> String {
         format!("<ferrocov Tracer core={}>", self.current(py).name().config_name())
+    }
+}
+
+/// Both callables, or neither.
+fn contexts_from(should_start: Option<Py<PyAny>>, switch: Option<Py<PyAny>>) -> PyResult<DynamicContexts> {
+    match (should_start, switch) {
+        (Some(should_start), Some(switch)) => {
+            Ok(DynamicContexts::new(Some(ContextSwitcher::new(should_start, switch))))
+        }
+        (None, None) => Ok(DynamicContexts::new(None)),
+        _ => Err(PyValueError::new_err("should_start_context and switch_context go together")),
     }
 }
 
