@@ -29,6 +29,7 @@ from coverage.exceptions import ConfigError, CoverageException, CoverageWarning
 from coverage.files import PathAliases, abs_file, relative_directory, relative_filename, set_relative_directory
 from coverage.inorout import InOrOut
 from coverage.misc import bool_or_none, ensure_dir_for_file, join_regex
+from coverage.multiproc import patch_multiprocessing
 from coverage.patch import apply_patches
 from coverage.sqldata import CoverageData
 from coverage.version import __url__, __version__
@@ -231,6 +232,11 @@ class Coverage:
         return None
 
     def _init_for_start(self) -> None:
+        if "multiprocessing" in self.config.concurrency:
+            # Children read their settings from the file, never from arguments.
+            if self.config.config_file is None:
+                raise ConfigError("multiprocessing requires a configuration file")
+            patch_multiprocessing(rcfile=self.config.config_file)
         dynamic = self.config.dynamic_context
         if dynamic and dynamic != "none":
             raise ConfigError(f"Don't understand dynamic_context setting: {dynamic!r}")
