@@ -25,6 +25,7 @@ from coverage import env
 from coverage.collector import Collector
 from coverage.config import CoverageConfig, read_coverage_config
 from coverage.data import combine_parallel_data
+from coverage.debug import short_stack
 from coverage.exceptions import ConfigError, CoverageException, CoverageWarning
 from coverage.files import PathAliases, abs_file, relative_directory, relative_filename, set_relative_directory
 from coverage.inorout import InOrOut
@@ -164,7 +165,12 @@ class Coverage:
             self._file_mapper = relative_filename
 
     def _post_init(self) -> None:
-        """Kept for API compatibility: coverage.py writes debug output here."""
+        """After initialising: the internal `[run] _crash` setting raises here
+        when its text is in the call stack (coverage.py's tests use it to
+        exercise error handling)."""
+        crash = self.config._crash
+        if crash and crash in short_stack():
+            raise RuntimeError(f"Crashing because called by {crash}")
 
     def _file_decider(self) -> Any:
         """What the tracer asks about each new file: the engine itself, with
@@ -262,6 +268,7 @@ class Coverage:
         if not self._inited_for_start:
             self._inited_for_start = True
             self._init_for_start()
+        self._post_init()
         assert self._collector is not None and self._inorout is not None
         self._inorout.warn_conflicting_settings()
         if self._warn_preimported_source:
