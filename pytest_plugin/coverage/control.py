@@ -25,7 +25,7 @@ from coverage import env
 from coverage.collector import Collector
 from coverage.config import CoverageConfig, read_coverage_config
 from coverage.data import combine_parallel_data
-from coverage.debug import short_stack
+from coverage.debug import DebugControl, short_stack
 from coverage.exceptions import ConfigError, CoverageException, CoverageWarning
 from coverage.files import PathAliases, abs_file, relative_directory, relative_filename, set_relative_directory
 from coverage.inorout import InOrOut
@@ -112,6 +112,7 @@ class Coverage:
         self._file_mapper: Callable[[str], str] = abs_file
         self._exclude_re: dict[str, str] = {}
         self._old_sigterm: Any = None
+        self._debug: DebugControl | None = None
         self._inited = False
         self._inited_for_start = False
         self._started = False
@@ -160,6 +161,9 @@ class Coverage:
         self._inited = True
         if "multiprocessing" in (self.config.concurrency or ()):
             self.config.parallel = True
+        if self.config.debug:
+            # For the data layer's messages (dataio, dataop, combine).
+            self._debug = DebugControl(self.config.debug, None, self.config.debug_file)
         set_relative_directory()
         if self.config.relative_files:
             self._file_mapper = relative_filename
@@ -222,6 +226,7 @@ class Coverage:
                 basename=self.config.data_file,
                 suffix=suffix,
                 warn=self._warn,
+                debug=self._debug,
                 no_disk=self._no_disk,
             )
             if self._collector is not None and self.config.context:
