@@ -12,7 +12,10 @@ data multiprocessing pickles for it: unpickling it in the child wraps
 `_bootstrap` there before the process object is bootstrapped.
 
 A child killed by SIGTERM (`Process.terminate`, `Pool.terminate`) saves its
-data only with `[run] sigterm = true`, as with coverage.py.
+data only with `[run] sigterm = true`, as with coverage.py. A forked child
+then dies by the handler the program had, not by the parent's `Coverage`
+handler it inherited (coverage.py chains to that one, which fails in the
+child: a terminated pool worker survives and the pool's join() hangs).
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.process
 import os
+import signal
 import sys
+import threading
 import traceback
 from typing import Any
 
@@ -31,10 +36,25 @@ _BaseProcess = multiprocessing.process.BaseProcess
 _unpatched_bootstrap = _BaseProcess._bootstrap  # type: ignore[attr-defined]
 
 
+def _drop_inherited_sigterm_handler(coverage_class: type) -> None:
+    """A forked child inherits the parent's `[run] sigterm` handler, a
+    `Coverage` that belongs to the parent: the child's own `Coverage` must
+    not chain to it once it has saved (it would stop and save the parent's
+    measurement from the child). Put back the handler that one replaced."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    handler = signal.getsignal(signal.SIGTERM)
+    owner = getattr(handler, "__self__", None)
+    if isinstance(owner, coverage_class) and getattr(handler, "__func__", None) is coverage_class._on_sigterm:
+        previous = owner._old_sigterm
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
 def _start_child_coverage() -> Any:
     """The `Coverage` of a new child process, started."""
     from coverage.control import Coverage
 
+    _drop_inherited_sigterm_handler(Coverage)
     cov = Coverage(data_suffix=True, auto_data=True)
     cov._warn_preimported_source = False
     cov.start()
