@@ -111,8 +111,10 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS)
 def compat(session: nox.Session) -> None:
-    """coverage.py 7.17.3's own test suite, the checked-in expected list, against ferrocov."""
-    session.install("pytest", "pytest-xdist", "hypothesis", "flaky")
+    """coverage.py 7.17.3's own test suite, the checked-in expected list, against ferrocov.
+    gevent and greenlet are installed so test_concurrency.py measures programs
+    that use them (without them those tests only check the ConfigError)."""
+    session.install("pytest", "pytest-xdist", "hypothesis", "flaky", "gevent", "greenlet")
     install_ferrocov(session)
     session.run("python", "tests/compat/run_compat.py", *session.posargs)
 
