@@ -93,7 +93,8 @@ def tests(session: nox.Session) -> None:
     (lxml validates the XML report against the Cobertura DTD and reads the
     HTML report; playwright drives the system chromium for its browser test,
     no browser download)."""
-    session.install("pytest", "pytest-xdist", "lxml", "playwright")
+    # gevent and greenlet: tests/test_light_threads.py measures programs that use them.
+    session.install("pytest", "pytest-xdist", "lxml", "playwright", "gevent", "greenlet")
     install_ferrocov(session)
     session.run("pytest", *(session.posargs or ["tests", "-n", "2"]))
 
