@@ -15,11 +15,13 @@ nothing, with it they save what they ran, in both tools.)
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from test_cli_support import CliResult, SideBySide, run_coverage, write_files
 from test_combine import PARALLEL_NAME, data_files
+from test_pytest_plugin import assert_same, both
 
 PROGRAM = """\
 import multiprocessing
@@ -223,3 +225,27 @@ def test_run_options_must_be_in_the_configuration_file(tmp_path, ferrocov_bin, o
     assert "Options affecting multiprocessing must only be specified in a configuration file." in ours.stderr
     for root in project.dirs.values():
         assert not [name for name in data_files(root) if name == "<parallel>" or PARALLEL_NAME.match(name)]
+
+
+def test_pytest_cov_measures_pool_workers(tmp_path, ferrocov_bin, oracle_bin) -> None:
+    """pytest-cov 7 leaves multiprocessing to coverage's setting: the
+    workers' data is combined into the session's report."""
+    root = tmp_path / "project"
+    root.mkdir()
+    files = {
+        ".coveragerc": "[run]\nconcurrency = multiprocessing\nbranch = True\n",
+        "mod.py": "def work(x):\n    if x % 2:\n        return x * x\n    return -x\n",
+        "test_pool.py": (
+            "import multiprocessing\n"
+            "from mod import work\n\n"
+            "def test_pool():\n"
+            "    pool = multiprocessing.get_context('spawn').Pool(2)\n"
+            "    assert sorted(pool.map(work, range(4))) == [-2, 0, 1, 9]\n"
+            "    pool.close()\n"
+            "    pool.join()\n"
+        ),
+    }
+    write_files(root, files)
+    ours, theirs = both(ferrocov_bin, oracle_bin, root, "--cov=.", "--cov-report=term-missing")
+    assert_same(ours, theirs)
+    assert re.search(r"^mod\.py +4 +0 +2 +0 +100%", ours.coverage_section(), re.MULTILINE), ours.stdout
