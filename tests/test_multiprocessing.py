@@ -163,6 +163,16 @@ def test_processes_and_grandchildren(tmp_path, ferrocov_bin, oracle_bin, start_m
     assert set(range(15, 21)) <= executed_lines(project, "--rcfile=mp.ini")
 
 
+def test_debug_multiproc(tmp_path, ferrocov_bin, oracle_bin) -> None:
+    rc = ["[run]", "concurrency = multiprocessing", "debug = multiproc"]
+    project = make_project(tmp_path, ferrocov_bin, oracle_bin, ".coveragerc", rc)
+    ours, oracle = project.run("run", "prog.py", "spawn", "process")
+    assert (ours.returncode, ours.stdout, ours.stderr) == (oracle.returncode, oracle.stdout, oracle.stderr)
+    # The child and the grandchild each say when they start, end and save.
+    assert ours.stderr.count("Calling multiprocessing bootstrap\n") == 2
+    assert ours.stderr.count("Saved multiprocessing data\n") == 2
+
+
 def test_short_lived_workers_save_their_data(tmp_path, ferrocov_bin, oracle_bin) -> None:
     # concurrency from the command line, the rest from the configuration file.
     project = make_project(tmp_path, ferrocov_bin, oracle_bin, ".coveragerc", ["[run]", "source = ."])

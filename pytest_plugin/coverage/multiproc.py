@@ -66,6 +66,7 @@ def _bootstrap_measured(self: multiprocessing.process.BaseProcess, *args: Any, *
     starting its `Coverage` and saving its data."""
     try:
         cov = _start_child_coverage()
+        debug = cov._debug if cov._debug is not None and cov._debug.should("multiproc") else None
     except Exception:
         # The child would die with multiprocessing's terse report of the
         # failure: say where it happened.
@@ -73,11 +74,22 @@ def _bootstrap_measured(self: multiprocessing.process.BaseProcess, *args: Any, *
         traceback.print_exc(file=sys.stderr)
         sys.stderr.flush()
         raise
+    if debug:
+        debug.write("Calling multiprocessing bootstrap")
     try:
         return _unpatched_bootstrap(self, *args, **kwargs)
     finally:
-        cov.stop()
-        cov.save()
+        if debug:
+            debug.write("Finished multiprocessing bootstrap")
+        try:
+            cov.stop()
+            cov.save()
+        except Exception as exc:
+            if debug:
+                debug.write("Exception during multiprocessing bootstrap cleanup", exc=exc)
+            raise
+        if debug:
+            debug.write("Saved multiprocessing data")
 
 
 class _Reapplier:
