@@ -163,6 +163,20 @@ def test_processes_and_grandchildren(tmp_path, ferrocov_bin, oracle_bin, start_m
     assert set(range(15, 21)) <= executed_lines(project, "--rcfile=mp.ini")
 
 
+@pytest.mark.parametrize(
+    ("rc_name", "rc_lines"),
+    [
+        ("setup.cfg", ["[coverage:run]", "concurrency = multiprocessing", "branch = True"]),
+        ("pyproject.toml", ["[tool.coverage.run]", 'concurrency = ["multiprocessing"]', "branch = true"]),
+    ],
+)
+def test_settings_from_other_configuration_files(tmp_path, ferrocov_bin, oracle_bin, rc_name, rc_lines) -> None:
+    # The children read the file the parent found, by its own rules.
+    project = make_project(tmp_path, ferrocov_bin, oracle_bin, rc_name, rc_lines)
+    run_and_report(project, ["prog.py", "spawn", "process"])
+    assert set(range(15, 21)) <= executed_lines(project)
+
+
 def test_debug_multiproc(tmp_path, ferrocov_bin, oracle_bin) -> None:
     rc = ["[run]", "concurrency = multiprocessing", "debug = multiproc"]
     project = make_project(tmp_path, ferrocov_bin, oracle_bin, ".coveragerc", rc)
