@@ -27,7 +27,10 @@ import signal
 import sys
 import threading
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from coverage.control import Coverage
 
 # Set on the multiprocessing module once it is patched (coverage.py's name).
 PATCHED_MARKER = "_coverage$patched"
@@ -36,7 +39,7 @@ _BaseProcess = multiprocessing.process.BaseProcess
 _unpatched_bootstrap = _BaseProcess._bootstrap  # type: ignore[attr-defined]
 
 
-def _drop_inherited_sigterm_handler(coverage_class: type) -> None:
+def _drop_inherited_sigterm_handler(coverage_class: type[Coverage]) -> None:
     """A forked child inherits the parent's `[run] sigterm` handler, a
     `Coverage` that belongs to the parent: the child's own `Coverage` must
     not chain to it once it has saved (it would stop and save the parent's
@@ -50,7 +53,7 @@ def _drop_inherited_sigterm_handler(coverage_class: type) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
-def _start_child_coverage() -> Any:
+def _start_child_coverage() -> Coverage:
     """The `Coverage` of a new child process, started."""
     from coverage.control import Coverage
 
