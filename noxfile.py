@@ -92,8 +92,10 @@ def tests(session: nox.Session) -> None:
     """The pytest suite, through the installed wheel, with the oracle beside it
     (covdefaults is the plugin the plugin tests load; lxml validates the XML
     report against the Cobertura DTD and reads the HTML report; playwright
-    drives the system chromium for its browser test, no browser download)."""
-    session.install("pytest", "pytest-xdist", "lxml", "playwright")
+    drives the system chromium for its browser test, no browser download;
+    gevent and greenlet: tests/test_light_threads.py measures programs that
+    use them)."""
+    session.install("pytest", "pytest-xdist", "lxml", "playwright", "gevent", "greenlet")
     # The plugin tests load covdefaults; without --no-deps pip would pull
     # coverage.py in over our `coverage` package.
     session.install("--no-deps", "covdefaults==2.3.0")
@@ -114,8 +116,10 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS)
 def compat(session: nox.Session) -> None:
-    """coverage.py 7.17.3's own test suite, the checked-in expected list, against ferrocov."""
-    session.install("pytest", "pytest-xdist", "hypothesis", "flaky")
+    """coverage.py 7.17.3's own test suite, the checked-in expected list, against ferrocov.
+    gevent and greenlet are installed so test_concurrency.py measures programs
+    that use them (without them those tests only check the ConfigError)."""
+    session.install("pytest", "pytest-xdist", "hypothesis", "flaky", "gevent", "greenlet")
     install_ferrocov(session)
     session.run("python", "tests/compat/run_compat.py", *session.posargs)
 

@@ -9,17 +9,36 @@ layer.
 
 from __future__ import annotations
 
+import importlib
 import sys
 import threading
 from collections.abc import Callable
 from types import FrameType
 from typing import Any, ClassVar
 
+from coverage.exceptions import ConfigError
 from ferrocov import _engine
 
 # should_trace(filename, frame) -> the file name to record under, or None.
 ShouldTrace = Callable[[str, FrameType], "str | None"]
 Warn = Callable[..., None]
+
+
+# The light-thread libraries `[run] concurrency` may name, and the module
+# each needs (the configuration allows one of them at a time).
+LIGHT_THREAD_MODULES = {"greenlet": "greenlet", "eventlet": "eventlet.greenthread", "gevent": "gevent"}
+
+
+def check_light_threads(concurrency: list[str]) -> None:
+    """The light-thread library `concurrency` names must be importable, as
+    coverage.py demands (it imports it too)."""
+    for name, module in LIGHT_THREAD_MODULES.items():
+        if name in concurrency:
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                raise ConfigError(f"Couldn't trace with concurrency={name}, the module isn't installed.") from exc
+            return
 
 
 class Collector:
@@ -54,6 +73,7 @@ class Collector:
             should_start_context=should_start_context,
             switch_context=switch_context,
         )
+        check_light_threads(config.concurrency)
         self._should_trace = should_trace
         self._file_mapper = file_mapper
 

@@ -26,10 +26,12 @@ from coverage.collector import Collector
 from coverage.config import CoverageConfig, read_coverage_config
 from coverage.context import should_start_context_test_function
 from coverage.data import combine_parallel_data
+from coverage.debug import DebugControl, short_stack
 from coverage.exceptions import ConfigError, CoverageException, CoverageWarning
 from coverage.files import PathAliases, abs_file, relative_directory, relative_filename, set_relative_directory
 from coverage.inorout import InOrOut
 from coverage.misc import bool_or_none, ensure_dir_for_file, join_regex
+from coverage.multiproc import patch_multiprocessing
 from coverage.patch import apply_patches
 from coverage.plugin_support import Plugins
 from coverage.sqldata import CoverageData
@@ -117,6 +119,7 @@ class Coverage:
         self._file_mapper: Callable[[str], str] = abs_file
         self._exclude_re: dict[str, str] = {}
         self._old_sigterm: Any = None
+        self._debug: DebugControl | None = None
         self._inited = False
         self._inited_for_start = False
         self._started = False
@@ -173,6 +176,9 @@ class Coverage:
         self._inited = True
         if "multiprocessing" in (self.config.concurrency or ()):
             self.config.parallel = True
+        if self.config.debug:
+            # For the data layer's messages (dataio, dataop, combine).
+            self._debug = DebugControl(self.config.debug, None, self.config.debug_file)
         set_relative_directory()
         if self.config.relative_files:
             self._file_mapper = relative_filename
@@ -210,7 +216,12 @@ class Coverage:
                     plugin._coverage_enabled = False
 
     def _post_init(self) -> None:
-        """Kept for API compatibility: coverage.py writes debug output here."""
+        """After initialising: the internal `[run] _crash` setting raises here
+        when its text is in the call stack (coverage.py's tests use it to
+        exercise error handling)."""
+        crash = self.config._crash
+        if crash and crash in short_stack():
+            raise RuntimeError(f"Crashing because called by {crash}")
 
     def _file_decider(self) -> Any:
         """What the tracer asks about each new file: the engine itself, with
@@ -262,6 +273,7 @@ class Coverage:
                 basename=self.config.data_file,
                 suffix=suffix,
                 warn=self._warn,
+                debug=self._debug,
                 no_disk=self._no_disk,
             )
             if self._collector is not None and self.config.context:
@@ -278,6 +290,11 @@ class Coverage:
         return None
 
     def _init_for_start(self) -> None:
+        if "multiprocessing" in self.config.concurrency:
+            # Children read their settings from the file, never from arguments.
+            if self.config.config_file is None:
+                raise ConfigError("multiprocessing requires a configuration file")
+            patch_multiprocessing(rcfile=self.config.config_file)
         dynamic = self.config.dynamic_context
         should_start_context: Callable[[FrameType], str | None] | None
         if not dynamic or dynamic == "none":
@@ -317,6 +334,7 @@ class Coverage:
         if not self._inited_for_start:
             self._inited_for_start = True
             self._init_for_start()
+        self._post_init()
         assert self._collector is not None and self._inorout is not None
         self._inorout.warn_conflicting_settings()
         if self._warn_preimported_source:
